@@ -1,0 +1,3 @@
+#include <libxml/xmlversion.h>
+#include <libxml/xmlwriter.h>
+#include <libxml/xmlsave.h>

@@ -1,0 +1,1 @@
+// swhost: SWHostCompression. Implementation lands in its own files.

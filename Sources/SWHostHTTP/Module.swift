@@ -1,0 +1,1 @@
+// swhost: SWHostHTTP. Implementation lands in its own files.

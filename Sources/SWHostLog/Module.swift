@@ -1,0 +1,1 @@
+// swhost: SWHostLog. Implementation lands in its own files.

@@ -1,0 +1,1 @@
+// swhost: SWHostStatic. Implementation lands in its own files.

@@ -1,0 +1,1 @@
+// swhost: SWHostTesting. Implementation lands in its own files.

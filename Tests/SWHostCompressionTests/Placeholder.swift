@@ -1,0 +1,1 @@
+// Tests for SWHostCompression land in this folder.

@@ -1,0 +1,1 @@
+// Tests for SWHostEndToEnd land in this folder.

@@ -1,0 +1,1 @@
+// Tests for SWHostHTTPCore land in this folder.

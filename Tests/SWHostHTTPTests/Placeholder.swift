@@ -1,0 +1,1 @@
+// Tests for SWHostHTTP land in this folder.

@@ -1,0 +1,1 @@
+// Tests for SWHostLog land in this folder.

@@ -1,0 +1,1 @@
+// Tests for SWHostStatic land in this folder.
