@@ -1,0 +1,63 @@
+// swhost: config language.
+
+/// One argument of a directive as written: unquoted, escapes processed, variables left as text
+/// (`$host` stays `$host`; directive parsers compile them into `VariableTemplate`s).
+public struct ConfigArgument: Sendable, Hashable {
+    /// The text after removing quotes and processing escapes.
+    public var value: String
+    /// True when the argument was written in single or double quotes (`""` is an empty argument).
+    public var isQuoted: Bool
+    public var location: SourceLocation
+
+    public init(_ value: String, isQuoted: Bool = false, location: SourceLocation) {
+        self.value = value
+        self.isQuoted = isQuoted
+        self.location = location
+    }
+}
+
+/// A directive as parsed: `name arg...;` or `name arg... { children }`.
+///
+/// `include` directives never appear in a parsed tree: the parser replaces each with the
+/// directives of the files it names, in place.
+public struct ConfigDirective: Sendable, Hashable {
+    public var name: String
+    public var arguments: [ConfigArgument]
+    /// The directives inside `{ }`, or nil for a simple `;` directive.
+    public var block: [ConfigDirective]?
+    /// The location of the directive's name.
+    public var location: SourceLocation
+
+    public init(name: String, arguments: [ConfigArgument], block: [ConfigDirective]?, location: SourceLocation) {
+        self.name = name
+        self.arguments = arguments
+        self.block = block
+        self.location = location
+    }
+}
+
+/// A config file exactly as read, for `swhost -T` (which prints every file once, in include order).
+public struct ConfigFile: Sendable, Hashable {
+    /// Absolute path as opened (no `//`, no trailing `/.`).
+    public var path: String
+    /// The file's exact bytes, decoded as UTF-8 (invalid sequences repaired).
+    public var contents: String
+
+    public init(path: String, contents: String) {
+        self.path = path
+        self.contents = contents
+    }
+}
+
+/// The result of parsing the main config file with every include expanded.
+public struct ParsedConfig: Sendable {
+    /// Main-context directives, `-g` directives first.
+    public var directives: [ConfigDirective]
+    /// Every file read, each once, in the order they were first included.
+    public var files: [ConfigFile]
+
+    public init(directives: [ConfigDirective], files: [ConfigFile]) {
+        self.directives = directives
+        self.files = files
+    }
+}
