@@ -21,7 +21,7 @@ public struct RegexMatch: Sendable, Hashable {
     }
 
     /// A named group (`$name` in nginx).
-    public subscript(name: String) -> Substring? {
+    public subscript(name name: String) -> Substring? {
         guard let i = names[name] else { return nil }
         return self[i]
     }
