@@ -43,10 +43,11 @@ public struct ConfigDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
         self.location = location
     }
 
-    /// `[emerg] MESSAGE in FILE:LINE` (or without the ` in ...` part when there is no location).
+    /// `[emerg] MESSAGE in FILE:LINE` (or without the ` in ...` part when there is no location;
+    /// `... in command line` for `-g` directives, which have no line).
     public var description: String {
         if let location {
-            return "[\(level)] \(message) in \(location.file):\(location.line)"
+            return "[\(level)] \(message) in \(location)"
         }
         return "[\(level)] \(message)"
     }

@@ -27,12 +27,22 @@ public struct ConfigDirective: Sendable, Hashable {
     public var block: [ConfigDirective]?
     /// The location of the directive's name.
     public var location: SourceLocation
+    /// The location of the `;` or `{` that ends the directive's head.
+    ///
+    /// nginx reports every error about a directive (unknown name, wrong arguments, not allowed
+    /// here, duplicate) at this line, not at the name's: for a directive written over several
+    /// lines, use this one to print the same `FILE:LINE` as nginx.
+    public var endLocation: SourceLocation
 
-    public init(name: String, arguments: [ConfigArgument], block: [ConfigDirective]?, location: SourceLocation) {
+    public init(
+        name: String, arguments: [ConfigArgument], block: [ConfigDirective]?, location: SourceLocation,
+        endLocation: SourceLocation? = nil
+    ) {
         self.name = name
         self.arguments = arguments
         self.block = block
         self.location = location
+        self.endLocation = endLocation ?? location
     }
 }
 

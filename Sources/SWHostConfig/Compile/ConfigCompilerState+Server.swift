@@ -1,0 +1,71 @@
+// swhost: config language.
+
+extension ConfigCompilerState {
+    func compileServer(_ d: ConfigDirective, parent: HTTPSettings) throws(ConfigDiagnostic) -> ServerConfig {
+        var level = SettingsLevel(settings: parent, context: .server)
+        var listens: [ListenDirective] = []
+        var names: [ServerName] = []
+        var rewriteDirectives: [ConfigDirective] = []
+        var locationBlocks: [ConfigDirective] = []
+        var typesSeen = false
+        for child in d.block ?? [] {
+            let spec = try lookup(child, in: .server)
+            switch child.name {
+            case "listen":
+                let listen = try ListenParser.parse(child)
+                if listens.contains(where: { $0.address == listen.address }) {
+                    throw ConfigDiagnostic(.emerg, "a duplicate listen \(listen.address)", at: child.location)
+                }
+                listens.append(listen)
+            case "server_name": names += try ServerNameParser.parse(child, compiler: self)
+            case "location": locationBlocks.append(child)
+            case "rewrite", "return", "set", "break", "if": rewriteDirectives.append(child)
+            case "types": try types(child, into: &level, seen: &typesSeen)
+            case "error_log": _ = try checkedErrorLog(child)
+            default: try apply(spec, child, to: &level)
+            }
+        }
+        if listens.isEmpty {
+            var listen = ListenDirective(address: .ipv4("0.0.0.0", port: 80))
+            listen.location = d.location
+            listens = [listen]
+        }
+        if names.isEmpty { names = [.exact("")] }
+        let steps = try rewriteSteps(rewriteDirectives, ifContext: .ifServer, settings: nil)
+        let locations = try locationTree(locationBlocks, parent: level.settings, enclosing: nil)
+        return ServerConfig(listens: listens, names: names, settings: level.settings, rewriteSteps: steps,
+                            locations: locations, sourceLocation: d.location)
+    }
+
+    /// One `ServerTable` per address, with nginx's duplicate-default error and conflicting-name warnings.
+    func buildListeners(_ servers: [ServerConfig]) throws(ConfigDiagnostic)
+        -> ([ListenKey: ServerTable], [ListenKey: ListenDirective]) {
+        var order: [ListenKey] = []
+        var members: [ListenKey: [ServerConfig]] = [:]
+        var defaults: [ListenKey: ServerConfig] = [:]
+        var options: [ListenKey: ListenDirective] = [:]
+        for server in servers {
+            for listen in server.listens {
+                let key = listen.address
+                if members[key] == nil { order.append(key); members[key] = [] }
+                members[key]!.append(server)
+                if listen.defaultServer {
+                    guard defaults[key] == nil else {
+                        throw ConfigDiagnostic(.emerg, "a duplicate default server for \(key)", at: listen.location)
+                    }
+                    defaults[key] = server
+                }
+                if options[key] == nil || listen.backlog != nil || listen.reuseport || listen.ipv6only != nil {
+                    options[key] = listen
+                }
+            }
+        }
+        var tables: [ListenKey: ServerTable] = [:]
+        for key in order {
+            tables[key] = ServerTable(address: key, servers: members[key]!, defaultServer: defaults[key]) { name, _ in
+                self.warn("conflicting server name \"\(name)\" on \(key), ignored", at: nil)
+            }
+        }
+        return (tables, options)
+    }
+}

@@ -1,0 +1,160 @@
+// swhost: config language.
+
+extension DirectiveTable {
+    static let lif: DirectiveContexts = [.http, .server, .location, .ifLocation]
+    static let hs: DirectiveContexts = [.http, .server]
+
+    static let httpDirectives: [DirectiveSpec] = [
+        // Files.
+        make("root", lif, .exactly(1), slot: "root") { s, d throws(ConfigDiagnostic) in
+            s.root = .root(try d.compiler.pathTemplate(d[0], at: d.location))
+        },
+        make("alias", .location, .exactly(1), slot: "root") { s, d throws(ConfigDiagnostic) in
+            s.alias(try d.compiler.pathTemplate(d[0], at: d.location))
+        },
+        make("index", .hsl, .atLeast(1), reset: { $0.index = [] }) { s, d throws(ConfigDiagnostic) in
+            for i in 0..<d.count {
+                guard !d[i].isEmpty else { throw d.error("index \"\(d[i])\" in \"index\" directive is invalid") }
+                s.index.append(try d.template(i))
+            }
+        },
+        flag("autoindex", \.autoindex),
+        choice("autoindex_format", \.autoindexFormat),
+        flag("autoindex_exact_size", \.autoindexExactSize),
+        flag("autoindex_localtime", \.autoindexLocaltime),
+        make("error_page", lif, .atLeast(2), reset: { $0.errorPages = [] }) { s, d throws(ConfigDiagnostic) in
+            s.errorPages.append(try ErrorPageParser.parse(d))
+        },
+        make("disable_symlinks", .hsl, .range(1...2)) { s, d throws(ConfigDiagnostic) in
+            var from: VariableTemplate?
+            if d.count == 2 {
+                guard d[1].hasPrefix("from=") else { throw d.error("invalid parameter \"\(d[1])\"") }
+                from = try d.compiler.template(String(d[1].dropFirst(5)), at: d.location)
+            }
+            switch d[0] {
+            case "off":
+                guard from == nil else { throw d.error("duplicate parameters \"\(d[1])\"") }
+                s.disableSymlinks = .off
+            case "on": s.disableSymlinks = .on(from: from)
+            case "if_not_owner": s.disableSymlinks = .ifNotOwner(from: from)
+            default: throw d.error("invalid parameter \"\(d[0])\"")
+            }
+        },
+        make("default_type", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.defaultType = d[0] },
+        flag("mime_sniff", \.mimeSniff),
+        make("charset", lif, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.charset = d[0] == "off" ? nil : d[0] },
+        ignored("source_charset", .hsl, .exactly(1)),
+        ignored("charset_types", .hsl, .atLeast(1)),
+
+        // Headers and caching.
+        make("add_header", lif, .range(2...3), reset: { $0.addHeaders = [] }) { s, d throws(ConfigDiagnostic) in
+            if d.count == 3, d[2] != "always" { throw d.error("invalid parameter \"\(d[2])\"") }
+            s.addHeaders.append(AddHeader(name: d[0], value: try d.template(1), always: d.count == 3))
+        },
+        make("expires", lif, .range(1...2)) { s, d throws(ConfigDiagnostic) in s.expires = try ExpiresParser.parse(d) },
+        flag("etag", \.etag),
+        choice("if_modified_since", \.ifModifiedSince),
+        flag("server_tokens", \.serverTokens),
+        make("max_ranges", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.maxRanges = try d.number() },
+
+        // Connections and limits.
+        flag("sendfile", \.sendfile, lif),
+        flag("tcp_nopush", \.tcpNopush),
+        flag("tcp_nodelay", \.tcpNodelay),
+        make("keepalive_timeout", .hsl, .range(1...2)) { s, d throws(ConfigDiagnostic) in
+            s.keepaliveTimeout = try d.time(0)
+            s.keepaliveHeaderTimeout = d.count > 1 ? try d.time(1) : nil
+        },
+        number("keepalive_requests", \.keepaliveRequests),
+        size("client_max_body_size", \.clientMaxBodySize),
+        time("client_body_timeout", \.clientBodyTimeout),
+        time("client_header_timeout", \.clientHeaderTimeout, hs),
+        size("client_header_buffer_size", \.clientHeaderBufferSize, hs),
+        make("large_client_header_buffers", hs, .exactly(2)) { s, d throws(ConfigDiagnostic) in
+            s.largeClientHeaderBuffers = BufferSpec(count: try d.number(0), size: try d.size(1))
+        },
+        time("send_timeout", \.sendTimeout),
+        flag("underscores_in_headers", \.underscoresInHeaders, hs),
+        flag("merge_slashes", \.mergeSlashes, hs),
+        ignored("client_body_buffer_size", .hsl, .exactly(1)),
+        ignored("client_body_temp_path", .hsl, .range(1...4)),
+        ignored("server_names_hash_bucket_size", .http, .exactly(1)),
+        ignored("server_names_hash_max_size", .http, .exactly(1)),
+        ignored("types_hash_max_size", .hsl, .exactly(1)),
+        ignored("types_hash_bucket_size", .hsl, .exactly(1)),
+        ignored("reset_timedout_connection", .hsl, .flag),
+        ignored("log_not_found", .hsl, .flag),
+        ignored("absolute_redirect", .hsl, .flag),
+        ignored("port_in_redirect", .hsl, .flag),
+
+        // gzip.
+        flag("gzip", \.gzip, lif),
+        make("gzip_types", .hsl, .atLeast(1)) { s, d throws(ConfigDiagnostic) in
+            if d.args.contains(where: { $0.value == "*" }) { s.gzipTypes = .any; return }
+            s.gzipTypes = .types(Set(d.args.map { $0.value.lowercased() } + ["text/html"]))
+        },
+        number("gzip_min_length", \.gzipMinLength),
+        make("gzip_comp_level", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in
+            let n = try d.number()
+            guard (1...9).contains(n) else { throw d.error("value must be between 1 and 9") }
+            s.gzipCompLevel = n
+        },
+        flag("gzip_vary", \.gzipVary),
+        make("gzip_proxied", .hsl, .atLeast(1)) { s, d throws(ConfigDiagnostic) in
+            let allowed: Set<String> = ["off", "expired", "no-cache", "no-store", "private", "no_last_modified", "no_etag", "auth", "any"]
+            for a in d.args where !allowed.contains(a.value) { throw d.error("invalid value \"\(a.value)\"") }
+            s.gzipProxied = Set(d.args.map(\.value)).subtracting(["off"])
+        },
+        choice("gzip_static", \.gzipStatic),
+        make("gzip_disable", .hsl, .atLeast(1)) { s, d throws(ConfigDiagnostic) in
+            s.gzipDisable = []
+            for a in d.args {
+                s.gzipDisable.append(a.value == "msie6" ? .msie6 : .regex(try d.regex(a.value, caseless: true)))
+            }
+        },
+        make("gzip_http_version", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in
+            switch d[0] {
+            case "1.0": s.gzipHTTPVersion = 10
+            case "1.1": s.gzipHTTPVersion = 11
+            default: throw d.error("invalid value \"\(d[0])\"")
+            }
+        },
+        make("gzip_buffers", .hsl, .exactly(2)) { s, d throws(ConfigDiagnostic) in
+            s.gzipBuffers = BufferSpec(count: try d.number(0), size: try d.size(1))
+        },
+
+        // Logging.
+        make("access_log", lif, .atLeast(1), reset: { $0.accessLogs = [] }) { s, d throws(ConfigDiagnostic) in
+            if let log = try AccessLogParser.parse(d) { s.accessLogs.append(log) }
+        },
+        ignored("open_log_file_cache", .hsl, .range(1...4)),
+        ignored("rewrite_log", [.http, .server, .location, .ifServer, .ifLocation], .flag),
+
+        // Access.
+        make("allow", [.http, .server, .location, .limitExcept], .exactly(1), slot: "access", reset: { $0.accessRules = [] }) {
+            s, d throws(ConfigDiagnostic) in s.accessRules.append(try AccessRuleParser.parse(d, .allow))
+        },
+        make("deny", [.http, .server, .location, .limitExcept], .exactly(1), slot: "access", reset: { $0.accessRules = [] }) {
+            s, d throws(ConfigDiagnostic) in s.accessRules.append(try AccessRuleParser.parse(d, .deny))
+        },
+        make("auth_basic", [.http, .server, .location, .limitExcept], .exactly(1)) { s, d throws(ConfigDiagnostic) in
+            s.authBasic = d[0] == "off" ? nil : try d.template(0)
+        },
+        make("auth_basic_user_file", [.http, .server, .location, .limitExcept], .exactly(1)) { s, d throws(ConfigDiagnostic) in
+            s.authBasicUserFile = try d.compiler.checkedUserFile(d[0], at: d.location)
+        },
+
+        // Open file cache.
+        make("open_file_cache", .hsl, .range(1...2)) { s, d throws(ConfigDiagnostic) in
+            s.openFileCache = try OpenFileCacheParser.parse(d)
+        },
+        time("open_file_cache_valid", \.openFileCacheValid),
+        flag("open_file_cache_errors", \.openFileCacheErrors),
+        number("open_file_cache_min_uses", \.openFileCacheMinUses),
+    ]
+}
+
+extension HTTPSettings {
+    /// `alias` in a location.
+    mutating func alias(_ path: VariableTemplate) { root = .alias(path) }
+}

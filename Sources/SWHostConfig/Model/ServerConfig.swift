@@ -1,0 +1,38 @@
+// swhost: config language.
+
+/// A merged `server { }` block.
+@dynamicMemberLookup
+public final class ServerConfig: Sendable {
+    /// `listen` directives; `listen 80` (`*:80`) when the server has none, as nginx.
+    public let listens: [ListenDirective]
+    /// `server_name` entries in order; `""` when none given.
+    public let names: [ServerName]
+    /// The server-level merged settings (used by requests that match no location, and for
+    /// http/server-only directives such as `client_header_buffer_size`).
+    public let settings: HTTPSettings
+    /// Server-level rewrite program (runs before location matching).
+    public let rewriteSteps: [RewriteStep]
+    /// Locations, ready for matching.
+    public let locations: LocationTree
+    /// The server's own level as a location (no name), for requests matching no location.
+    public let serverLevel: LocationConfig
+    public let sourceLocation: SourceLocation?
+
+    public init(listens: [ListenDirective], names: [ServerName], settings: HTTPSettings, rewriteSteps: [RewriteStep],
+                locations: LocationTree, sourceLocation: SourceLocation?) {
+        self.listens = listens
+        self.names = names
+        self.settings = settings
+        self.rewriteSteps = rewriteSteps
+        self.locations = locations
+        self.serverLevel = LocationConfig(name: "", modifier: .prefix, regex: nil, settings: settings, sourceLocation: sourceLocation)
+        self.sourceLocation = sourceLocation
+    }
+
+    /// The first `server_name` as nginx's `$server_name` (empty when none).
+    public var primaryName: String { names.first.map(\.description) ?? "" }
+
+    public subscript<T>(dynamicMember keyPath: KeyPath<HTTPSettings, T>) -> T {
+        settings[keyPath: keyPath]
+    }
+}

@@ -1,0 +1,82 @@
+// swhost: config language.
+
+/// The locations of one server (or nested in one location), precomputed for nginx's search order
+/// (ngx_http_core_find_location):
+/// 1. an exact `=` match wins at once;
+/// 2. otherwise the longest prefix (plain or `^~`) is remembered, and its nested locations are
+///    searched the same way (an exact or regex match there wins);
+/// 3. unless that prefix is `^~`, regex locations are tried in config order, first match wins
+///    (nested ones of the longest prefix were already tried in step 2);
+/// 4. otherwise the longest prefix.
+/// `@named` locations are reachable only through `named(_:)`.
+public struct LocationTree: Sendable {
+    private var exact: [String: LocationConfig] = [:]
+    private var prefixes = PrefixIndex<LocationConfig>([])
+    private var regexes: [LocationConfig] = []
+    private var namedLocations: [String: LocationConfig] = [:]
+    /// All locations in config order (for introspection and `-T`-style dumps).
+    public private(set) var all: [LocationConfig] = []
+
+    public init() {}
+
+    public init(_ locations: [LocationConfig]) {
+        all = locations
+        var prefixEntries: [(key: [UInt8], value: LocationConfig)] = []
+        for location in locations {
+            switch location.modifier {
+            case .exact: exact[location.name] = location
+            case .prefix, .prefixNoRegex: prefixEntries.append((Array(location.name.utf8), location))
+            case .regex, .regexCaseless: regexes.append(location)
+            case .named: namedLocations[location.name] = location
+            }
+        }
+        prefixes = PrefixIndex(prefixEntries)
+    }
+
+    public var isEmpty: Bool { all.isEmpty }
+
+    /// The `@name` location (name includes the `@`).
+    public func named(_ name: String) -> LocationConfig? { namedLocations[name] }
+
+    /// The location for a normalized URI path (no query), or nil when nothing matches.
+    public func match(_ uri: String) -> LocationMatch? {
+        var u = uri
+        return u.withUTF8 { match(uri: uri, bytes: $0) }
+    }
+
+    private enum Outcome { case final(LocationMatch), prefix(LocationMatch), none }
+
+    private func match(uri: String, bytes: UnsafeBufferPointer<UInt8>) -> LocationMatch? {
+        switch find(uri: uri, bytes: bytes) {
+        case .final(let m), .prefix(let m): m
+        case .none: nil
+        }
+    }
+
+    private func find(uri: String, bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+        if !exact.isEmpty, let e = exact[uri] { return .final(LocationMatch(location: e, captures: nil)) }
+        var best: Outcome = .none
+        var noRegex = false
+        if let p = prefixes.longestPrefix(of: bytes) {
+            noRegex = p.modifier == .prefixNoRegex
+            best = .prefix(LocationMatch(location: p, captures: nil))
+            if !p.children.isEmpty {
+                switch p.children.find(uri: uri, bytes: bytes) {
+                case .final(let m): return .final(m)
+                case .prefix(let m): best = .prefix(m)
+                case .none: break
+                }
+            }
+        }
+        if !noRegex {
+            for r in regexes {
+                if let captures = r.regex?.match(uri) {
+                    if !r.children.isEmpty, case .final(let m) = r.children.find(uri: uri, bytes: bytes) { return .final(m) }
+                    if !r.children.isEmpty, case .prefix(let m) = r.children.find(uri: uri, bytes: bytes) { return .final(m) }
+                    return .final(LocationMatch(location: r, captures: captures))
+                }
+            }
+        }
+        return best
+    }
+}

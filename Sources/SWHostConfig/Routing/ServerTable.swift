@@ -1,0 +1,84 @@
+// swhost: config language.
+
+/// The virtual servers on one listening address, precomputed for nginx's name precedence
+/// (ngx_http_find_virtual_server): exact name, longest `*.x` wildcard, longest `x.*` wildcard,
+/// first matching regex in config order, then the `default_server`, else the first server.
+public struct ServerTable: Sendable {
+    public let address: ListenKey
+    /// The `default_server` of this address, else the first server listening on it.
+    public let defaultServer: ServerConfig
+    /// Servers in config order.
+    public let servers: [ServerConfig]
+    private var exact: [String: ServerConfig] = [:]
+    /// Keyed by the suffix with its leading dot: `.example.org`.
+    private var leading: [String: ServerConfig] = [:]
+    /// Keyed by the prefix with its trailing dot: `www.example.`.
+    private var trailing: [String: ServerConfig] = [:]
+    private var regexes: [(ConfigRegex, ServerConfig)] = []
+
+    /// Builds the table; `conflict` is called (with the name) for a name already taken on this
+    /// address, which nginx ignores with a warning.
+    public init(address: ListenKey, servers: [ServerConfig], defaultServer: ServerConfig?,
+                conflict: (String, ServerConfig) -> Void = { _, _ in }) {
+        self.address = address
+        self.servers = servers
+        self.defaultServer = defaultServer ?? servers[0]
+        for server in servers {
+            for name in server.names {
+                switch name {
+                case .exact(let n):
+                    if exact[n] == nil { exact[n] = server } else { conflict(n, server) }
+                case .leadingWildcard(let s):
+                    if leading[s] == nil { leading[s] = server } else { conflict("*" + s, server) }
+                case .trailingWildcard(let p):
+                    if trailing[p] == nil { trailing[p] = server } else { conflict(p + "*", server) }
+                case .regex(let r):
+                    regexes.append((r, server))
+                }
+            }
+        }
+    }
+
+    /// The server for a `Host` header value (or nil/empty when absent).
+    public func select(host: some StringProtocol) -> ServerConfig {
+        resolve(host: host).server
+    }
+
+    /// The server plus the captures of a regex `server_name` that chose it.
+    public func resolve(host: some StringProtocol) -> (server: ServerConfig, captures: RegexMatch?) {
+        let name = ServerTable.normalize(host)
+        if let s = exact[name] { return (s, nil) }
+        if name.isEmpty { return (defaultServer, nil) }
+        if !leading.isEmpty {
+            // Longest suffix first: every dot position from the left.
+            var idx = name.startIndex
+            while let dot = name[idx...].firstIndex(of: ".") {
+                if let s = leading[String(name[dot...])] { return (s, nil) }
+                idx = name.index(after: dot)
+            }
+        }
+        if !trailing.isEmpty {
+            var end = name.endIndex
+            while let dot = name[..<end].lastIndex(of: ".") {
+                if let s = trailing[String(name[...dot])] { return (s, nil) }
+                end = dot
+            }
+        }
+        for (regex, server) in regexes {
+            if let m = regex.match(name) { return (server, m) }
+        }
+        return (defaultServer, nil)
+    }
+
+    /// Lowercase, without port and trailing dot (`Example.ORG.:8080` → `example.org`).
+    static func normalize(_ host: some StringProtocol) -> String {
+        var h = Substring(host)
+        if h.first == "[" {
+            if let close = h.firstIndex(of: "]") { h = h[...close] }
+        } else if let colon = h.lastIndex(of: ":") {
+            h = h[..<colon]
+        }
+        if h.last == "." { h = h.dropLast() }
+        return h.lowercased()
+    }
+}
