@@ -94,7 +94,8 @@ public struct HTTPRequestHeadParser: Sendable {
     public mutating func parse(_ buffer: UnsafeRawBufferPointer) -> Outcome {
         let cr: UInt8 = 13, lf: UInt8 = 10, sp: UInt8 = 32, ht: UInt8 = 9
         var p = position
-        let end = buffer.count
+        // Never scan past number × size: what is not complete by then is refused.
+        let end = min(buffer.count, limits.maximumHeadSize)
         defer { position = p }
         while p < end {
             let c = buffer[p]
@@ -208,7 +209,7 @@ public struct HTTPRequestHeadParser: Sendable {
         if state == .beforeValue || state == .value, current.valueEnd < current.valueStart {
             current.valueEnd = current.valueStart
         }
-        if p > limits.maximumHeadSize {
+        if p >= limits.maximumHeadSize {
             return .failure(inRequestLine ? .uriTooLong : .headerTooLarge)
         }
         return .needMore

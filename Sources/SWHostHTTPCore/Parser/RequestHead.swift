@@ -177,7 +177,7 @@ extension HTTPRequestHeadParser {
     private static func finishHost(_ bytes: [UInt8]) -> String? {
         var b = bytes
         if b.last == UInt8(ascii: ".") { b.removeLast() }
-        if b.isEmpty && !bytes.isEmpty { return nil }
+        if b.isEmpty { return nil }
         return String(decoding: b, as: UTF8.self)
     }
 }
