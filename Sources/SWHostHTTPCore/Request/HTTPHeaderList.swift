@@ -1,0 +1,84 @@
+// swhost: HTTP transport.
+
+/// Request or response header fields: ordered (name, value) pairs, names as received.
+///
+/// Lookup is case-insensitive (RFC 9110 §5.1) and linear: requests carry a dozen headers, for
+/// which a scan beats building a dictionary per request.
+public struct HTTPHeaderList: Sendable, Sequence, ExpressibleByDictionaryLiteral {
+    public typealias Element = (name: String, value: String)
+
+    @usableFromInline var storage: [Element]
+
+    public init() { storage = [] }
+
+    public init(_ pairs: [Element]) { storage = pairs }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        storage = elements.map { (name: $0.0, value: $0.1) }
+    }
+
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.isEmpty }
+
+    public subscript(index: Int) -> Element { storage[index] }
+
+    public func makeIterator() -> IndexingIterator<[Element]> { storage.makeIterator() }
+
+    /// Appends a field, keeping any earlier field of the same name.
+    public mutating func append(name: String, value: String) {
+        storage.append((name: name, value: value))
+    }
+
+    /// Replaces every field named `name` (case-insensitively) with one field.
+    public mutating func replaceOrAdd(name: String, value: String) {
+        remove(name)
+        storage.append((name: name, value: value))
+    }
+
+    /// Removes every field named `name` (case-insensitively).
+    public mutating func remove(_ name: String) {
+        storage.removeAll { Self.equalsIgnoringCase($0.name, name) }
+    }
+
+    /// The value of the first field named `name` (case-insensitively), or nil.
+    public func first(_ name: String) -> String? {
+        for h in storage where Self.equalsIgnoringCase(h.name, name) { return h.value }
+        return nil
+    }
+
+    /// The values of every field named `name` (case-insensitively), in order.
+    public func all(_ name: String) -> [String] {
+        storage.compactMap { Self.equalsIgnoringCase($0.name, name) ? $0.value : nil }
+    }
+
+    /// True when a field named `name` is present.
+    public func contains(_ name: String) -> Bool { first(name) != nil }
+
+    /// ASCII case-insensitive comparison without allocating.
+    public static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+        let au = a.utf8, bu = b.utf8
+        guard au.count == bu.count else { return false }
+        for (x, y) in zip(au, bu) where x != y {
+            guard asciiLower(x) == asciiLower(y) else { return false }
+        }
+        return true
+    }
+
+    @inline(__always) static func asciiLower(_ c: UInt8) -> UInt8 {
+        (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c
+    }
+}
+
+extension HTTPHeaderList {
+    /// True when the comma-separated list in any `name` field contains `token` (case-insensitively),
+    /// e.g. `Connection: keep-alive, Upgrade`.
+    public func containsToken(_ token: String, in name: String) -> Bool {
+        for h in storage where Self.equalsIgnoringCase(h.name, name) {
+            for part in h.value.utf8.split(separator: UInt8(ascii: ",")) {
+                let trimmed = part.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }
+                if Self.equalsIgnoringCase(String(decoding: trimmed.reversed(), as: UTF8.self), token) { return true }
+            }
+        }
+        return false
+    }
+}

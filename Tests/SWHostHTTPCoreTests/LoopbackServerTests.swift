@@ -1,0 +1,136 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import SWHostHTTPCore
+
+/// A stream yielding fixed chunks, then optionally failing.
+struct ChunkStream: ResponseBodyStream {
+    let chunks: [String]
+    let failAtEnd: Bool
+    let counter = Counter()
+
+    final class Counter: @unchecked Sendable {  // only touched by one task at a time (next() is awaited serially)
+        var index = 0
+    }
+
+    struct Boom: Error {}
+
+    func next() async throws -> ByteBuffer? {
+        let i = counter.index
+        counter.index += 1
+        if i < chunks.count { return ByteBuffer(string: chunks[i]) }
+        if failAtEnd { throw Boom() }
+        return nil
+    }
+}
+
+struct LoopbackResponder: HTTPResponder {
+    let file: OpenFile
+
+    func respond(to request: HTTPRequest, writer: ResponseWriter) {
+        let head = ResponseHead(status: 200, headers: ["Server": "swhost"])
+        switch request.uri.path {
+        case "/file": writer.send(head, body: .file(FileBody(file: file)))
+        case "/range": writer.send(head, body: .file(FileBody(file: file, offset: 10, length: 20)))
+        case "/parts":
+            writer.send(head, body: .parts([.bytes(ByteBuffer(string: "<")), .file(FileBody(file: file, offset: 0, length: 5)), .bytes(ByteBuffer(string: ">"))]))
+        case "/stream": writer.send(head, body: .stream(ChunkStream(chunks: ["abc", "defgh"], failAtEnd: false), length: nil))
+        case "/broken": writer.send(head, body: .stream(ChunkStream(chunks: ["abc"], failAtEnd: true), length: nil))
+        default: writer.send(ResponseHead(status: 404, headers: ["Server": "swhost"]), body: .empty)
+        }
+    }
+}
+
+/// Sends `request` on a fresh TCP connection and reads until the server closes.
+func rawExchange(port: Int, _ request: String) throws -> [UInt8] {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    precondition(fd >= 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var tv = timeval(tv_sec: 5, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    precondition(rc == 0)
+    _ = request.withCString { send(fd, $0, strlen($0), 0) }
+    var out = [UInt8]()
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = recv(fd, &buf, buf.count, 0)
+        if n <= 0 { break }
+        out += buf[0..<n]
+    }
+    return out
+}
+
+@Suite(.serialized) struct LoopbackServerTests {
+    static let content: [UInt8] = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) }
+
+    func withServer(nopush: Bool = false, _ body: (Int) throws -> Void) async throws {
+        let path = NSTemporaryDirectory() + "swhost-core-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).bin"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(Self.content))
+        defer { unlink(path) }
+        let file = try #require(OpenFile(adopting: open(path, O_RDONLY | O_CLOEXEC)))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server = HTTPServer(group: group, responder: LoopbackResponder(file: file))
+        var conf = ConnectionConfiguration()
+        conf.tcpNopush = nopush
+        let bound = try await server.start([ListenerConfiguration(address: .tcp(host: "127.0.0.1", port: 0), tag: 1, connection: conf)])
+        let port = try #require(bound.first?.localAddress?.port)
+        try body(port)
+        try await server.quiesce().get()
+        #expect(server.connectionCount == 0)
+        #expect(server.counters.snapshot.active == 0)
+        try await group.shutdownGracefully()
+    }
+
+    static func split(_ bytes: [UInt8]) -> (head: String, body: [UInt8]) {
+        let sep: [UInt8] = Array("\r\n\r\n".utf8)
+        var i = 0
+        while i + 4 <= bytes.count, Array(bytes[i..<(i + 4)]) != sep { i += 1 }
+        let head = Harness.maskDate(String(decoding: bytes[0..<i], as: UTF8.self))
+        return (head, Array(bytes[min(i + 4, bytes.count)...]))
+    }
+
+    @Test(arguments: [false, true])
+    func fileBodyIsSentWholeWithSendfile(nopush: Bool) async throws {
+        try await withServer(nopush: nopush) { port in
+            let (head, body) = Self.split(try rawExchange(port: port, "GET /file HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"))
+            #expect(head == "HTTP/1.1 200 OK\r\nServer: swhost\r\nDate: D\r\nContent-Length: 200000\r\nConnection: close")
+            #expect(body == Self.content)
+        }
+    }
+
+    @Test func fileRangeAndPartsAreExact() async throws {
+        try await withServer { port in
+            let (head, body) = Self.split(try rawExchange(port: port, "GET /range HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"))
+            #expect(head.contains("Content-Length: 20\r\n"))
+            #expect(body == Array(Self.content[10..<30]))
+            let parts = Self.split(try rawExchange(port: port, "GET /parts HTTP/1.0\r\n\r\n"))
+            #expect(parts.body == Array("<".utf8) + Array(Self.content[0..<5]) + Array(">".utf8))
+        }
+    }
+
+    @Test func streamBodyIsChunkedOnHTTP11AndCloseDelimitedOn10() async throws {
+        try await withServer { port in
+            let r11 = Self.split(try rawExchange(port: port, "GET /stream HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"))
+            #expect(r11.head == "HTTP/1.1 200 OK\r\nServer: swhost\r\nDate: D\r\nTransfer-Encoding: chunked\r\nConnection: close")
+            #expect(String(decoding: r11.body, as: UTF8.self) == "3\r\nabc\r\n5\r\ndefgh\r\n0\r\n\r\n")
+            let r10 = Self.split(try rawExchange(port: port, "GET /stream HTTP/1.0\r\n\r\n"))
+            #expect(r10.head == "HTTP/1.1 200 OK\r\nServer: swhost\r\nDate: D\r\nConnection: close")
+            #expect(String(decoding: r10.body, as: UTF8.self) == "abcdefgh")
+        }
+    }
+
+    @Test func failingStreamClosesWithoutTheLastChunk() async throws {
+        try await withServer { port in
+            let r = Self.split(try rawExchange(port: port, "GET /broken HTTP/1.1\r\nHost: a\r\n\r\n"))
+            #expect(r.head.contains("Transfer-Encoding: chunked"))
+            #expect(String(decoding: r.body, as: UTF8.self) == "3\r\nabc\r\n")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for SWHostHTTPCore land in this folder.
