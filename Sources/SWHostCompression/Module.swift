@@ -1,1 +1,0 @@
-// swhost: SWHostCompression. Implementation lands in its own files.

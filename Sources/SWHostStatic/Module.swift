@@ -1,1 +1,0 @@
-// swhost: SWHostStatic. Implementation lands in its own files.
