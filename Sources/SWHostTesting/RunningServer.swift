@@ -16,17 +16,18 @@ public struct ServerStartError: Error, CustomStringConvertible {
 /// Output goes to `logs/server.stdout` and `logs/server.stderr` under the prefix (or a temporary
 /// directory), never to a pipe, so the child cannot block on a full pipe.
 public final class RunningServer {
-    public let process: Process
+    /// The child process (spawned with signals unblocked, see `ChildProcess`).
+    public let child: ChildProcess
     /// The port `start` waited for.
     public let port: Int
     private let stdoutURL: URL
     private let stderrURL: URL
 
     /// The child's process id.
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { child.pid }
 
     /// True while the child runs.
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { child.isRunning }
 
     /// Starts `swhost -p PREFIX/ -c CONFIG` (plus `extraArguments`) in the prefix and waits until
     /// `port` on 127.0.0.1 accepts connections. `config` is relative to the prefix.
@@ -54,30 +55,18 @@ public final class RunningServer {
         let tag = UUID().uuidString.prefix(8)
         stdoutURL = outputDir.appendingPathComponent("server-\(tag).stdout")
         stderrURL = outputDir.appendingPathComponent("server-\(tag).stderr")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: stdoutURL)
-        let errHandle = try FileHandle(forWritingTo: stderrURL)
-        process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        if let environment { process.environment = environment }
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? outHandle.close()
-        try? errHandle.close()
+        child = try ChildProcess(
+            executable: executable.path, arguments: arguments, currentDirectory: currentDirectory?.path,
+            environment: environment, stdoutPath: stdoutURL.path, stderrPath: stderrURL.path
+        )
 
         let deadline = ContinuousClock.now + startTimeout
         var delay: UInt32 = 2_000
         while true {
             if RawHTTPClient.canConnect(host: host, port: port) { return }
-            if !process.isRunning {
-                process.waitUntilExit()
+            if !child.isRunning {
                 throw ServerStartError(
-                    message: "\(executable.lastPathComponent) exited with status \(process.terminationStatus) before port \(port) opened",
+                    message: "\(executable.lastPathComponent) exited with status \(child.wait()) before port \(port) opened",
                     stderr: stderrOutput)
             }
             if ContinuousClock.now >= deadline {
@@ -96,37 +85,18 @@ public final class RunningServer {
 
     /// Sends a signal (SIGHUP to reload, SIGUSR1 to reopen logs, SIGQUIT to drain).
     public func signal(_ signal: Int32) {
-        if process.isRunning { kill(pid, signal) }
+        child.signal(signal)
     }
 
     /// SIGTERM, then SIGKILL when the child has not exited within `timeout`. Returns the exit
     /// status (128+N for a signal). Safe to call more than once.
     @discardableResult
     public func stop(timeout: Duration = .seconds(10)) -> Int32 {
-        if process.isRunning {
-            kill(pid, SIGTERM)
-            if !waitForExit(timeout: timeout) {
-                kill(pid, SIGKILL)
-            }
-        }
-        process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        child.terminate(timeout: timeout)
     }
 
     /// Waits up to `timeout` for the child to exit on its own; true when it did.
     public func waitForExit(timeout: Duration) -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now >= deadline { return false }
-            usleep(5_000)
-        }
-        return true
-    }
-
-    deinit {
-        if process.isRunning {
-            kill(pid, SIGKILL)
-            process.waitUntilExit()
-        }
+        child.wait(timeout: timeout) != nil
     }
 }

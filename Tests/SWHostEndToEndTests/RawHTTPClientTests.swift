@@ -106,6 +106,25 @@ private final class CannedServer: @unchecked Sendable {
         let missing = try RawHTTPClient(port: server.port).request(path: "/nope")
         #expect(missing.status == 404)
         #expect(missing.bodyString.contains("404"))
+
+        // SIGTERM reaches the child (its signal mask is clean) and it exits at once.
+        let start = ContinuousClock.now
+        #expect(server.stop(timeout: .seconds(5)) == 128 + SIGTERM)
+        #expect(ContinuousClock.now - start < .seconds(3))
+    }
+
+    @Test func signalsReachTheServer() throws {
+        let port = try FreePort.allocate()
+        let script = """
+            import signal, socket, sys
+            signal.signal(signal.SIGHUP, lambda *a: sys.exit(42))
+            s = socket.socket(); s.bind(("127.0.0.1", \(port))); s.listen(1)
+            signal.pause()
+            """
+        let server = try RunningServer(executable: python, arguments: ["python3", "-c", script], port: port)
+        server.signal(SIGHUP)
+        #expect(server.waitForExit(timeout: .seconds(5)))
+        #expect(server.stop() == 42)
     }
 
     @Test func pipelinedResponsesWithLengthChunkedAndCloseFraming() throws {
