@@ -37,8 +37,10 @@ public struct LogFileError: Error, Sendable, Hashable, CustomStringConvertible {
 /// **Reopen** (SIGUSR1, logrotate): `reopen()` flushes, opens the path anew and swaps descriptors,
 /// so lines written before go to the renamed file and lines after to the new one.
 public final class LogFile: Sendable {
-    /// The file's path; `nil` for standard error.
+    /// The file's path; `nil` for a wrapped descriptor such as standard error (never reopened).
     public let path: String?
+    /// The path, or a name for a wrapped descriptor (`stderr`), for messages.
+    public let name: String
     /// Bytes collected before a write; 0 writes every line at once.
     public let bufferSize: Int
     /// The longest a line may wait in the buffer; `nil` waits until the buffer fills.
@@ -59,6 +61,7 @@ public final class LogFile: Sendable {
     public init(path: String, bufferSize: Int = 0, flushInterval: Duration? = nil) throws(LogFileError) {
         let fd = try Self.open(path)
         self.path = path
+        self.name = path
         self.bufferSize = max(0, bufferSize)
         self.flushInterval = flushInterval
         var buffer: [UInt8] = []
@@ -66,19 +69,20 @@ public final class LogFile: Sendable {
         self.state = Mutex(State(fd: fd, buffer: buffer, oldestLineAt: 0, closed: false))
     }
 
-    /// Wraps an already open descriptor (not closed by `close()` when it is 0, 1 or 2).
-    public init(descriptor: Int32, name: String? = nil) {
-        self.path = name
+    /// Wraps an already open descriptor, unbuffered (`close()` leaves 0, 1 and 2 open).
+    public init(descriptor: Int32, name: String) {
+        self.path = nil
+        self.name = name
         self.bufferSize = 0
         self.flushInterval = nil
         self.state = Mutex(State(fd: descriptor, buffer: [], oldestLineAt: 0, closed: false))
     }
 
     /// Standard error, unbuffered (`error_log stderr`).
-    public static let standardError = LogFile(descriptor: 2)
+    public static let standardError = LogFile(descriptor: 2, name: "stderr")
 
-    /// True when this is standard error rather than a file of its own.
-    public var isStandardError: Bool { path == nil }
+    /// True when this is the shared standard error.
+    public var isStandardError: Bool { self === LogFile.standardError }
 
     private static func open(_ path: String) throws(LogFileError) -> Int32 {
         let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
@@ -142,7 +146,7 @@ public final class LogFile: Sendable {
     }
 
     /// Flushes, opens the path anew and swaps descriptors (logrotate after a rename).
-    /// On failure the old descriptor stays in use. Standard error is left alone.
+    /// On failure the old descriptor stays in use. A wrapped descriptor (standard error) is left alone.
     public func reopen() throws(LogFileError) {
         guard let path else { return }
         let newFD = try Self.open(path)
@@ -158,13 +162,16 @@ public final class LogFile: Sendable {
         }
     }
 
-    /// Flushes and closes; later writes are dropped.
+    /// Flushes and closes; later writes are dropped. Standard input, output and error are only
+    /// flushed, never closed (`standardError` is shared by the whole process).
     public func close() {
         state.withLock { state in
             guard !state.closed else { return }
             flushLocked(&state)
-            state.closed = true
-            if state.fd > 2 { Glibc.close(state.fd) }
+            if state.fd > 2 {
+                state.closed = true
+                Glibc.close(state.fd)
+            }
         }
     }
 

@@ -172,6 +172,23 @@ import Testing
         #expect(lines.filter { $0.hasPrefix("a") }.count == 100)
     }
 
+    @Test func wrappedDescriptorIsWrittenAndStandardStreamsStayOpen() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let log = LogFile(descriptor: fds[1], name: "pipe")
+        log.write(line: "through a pipe")
+        log.close()  // fd > 2: closed, so the reader sees EOF after the line
+        let handle = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true)
+        #expect(String(decoding: handle.readDataToEndOfFile(), as: UTF8.self) == "through a pipe\n")
+
+        LogFile.standardError.close()
+        #expect(LogFile.standardError.isStandardError)
+        #expect(!log.isStandardError)
+        #expect(log.path == nil && log.name == "pipe")
+        // close() on standard error must not close descriptor 2.
+        #expect(fcntl(2, F_GETFD) >= 0)
+    }
+
     @Test func registryReturnsOneFilePerPathAndReopensAll() throws {
         let dir = TempDir()
         let registry = LogFileRegistry()
