@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        // Insecure.MD5 / Insecure.SHA1 for htpasswd's $apr1$ and {SHA} formats (SWHostHTTP only).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // C libraries, through system-library targets (Debian -dev packages).
@@ -76,6 +78,7 @@ let package = Package(
                 "SWHostConfig", "SWHostHTTPCore", "SWHostStatic", "SWHostCompression", "SWHostLog",
                 "CPCRE2", "CSWHostSystem",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -101,7 +104,7 @@ let package = Package(
         ),
         .testTarget(name: "SWHostCompressionTests", dependencies: ["SWHostCompression", "CZlib"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostStaticTests", dependencies: ["SWHostStatic", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
-        .testTarget(name: "SWHostHTTPTests", dependencies: ["SWHostHTTP", "SWHostConfig", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
+        .testTarget(name: "SWHostHTTPTests", dependencies: ["SWHostHTTP", "SWHostConfig", "SWHostHTTPCore", .product(name: "Crypto", package: "swift-crypto")] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "SWHostEndToEndTests", dependencies: ["SWHostTesting", "CZlib"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,1 +1,0 @@
-// swhost: SWHostLog. Implementation lands in its own files.

@@ -1,1 +1,0 @@
-// swhost: SWHostTesting. Implementation lands in its own files.

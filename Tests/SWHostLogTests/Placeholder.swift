@@ -1,1 +1,0 @@
-// Tests for SWHostLog land in this folder.
