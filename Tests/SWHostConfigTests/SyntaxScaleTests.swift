@@ -3,8 +3,9 @@ import Testing
 @testable import SWHostConfig
 
 /// A 100k-line config with 10,000 server blocks, each including the same snippet: the shape of
-/// a large hosting appliance. (Release timing: ~0.04 s lex+parse, ~0.07 s with the includes;
-/// see docs in the report. Here only correctness at scale is checked, since debug timing says little.)
+/// a large hosting appliance. Measured in release (-O -wmo, 2 shared cores): ~0.04 s to lex and
+/// parse, ~0.07 s with the 10,000 includes. Here only correctness at scale is checked: line
+/// counting across the lexer's fast paths, include expansion, files listed once.
 @Suite struct SyntaxScaleTests {
     @Test func parsesTenThousandServerBlocksWithCorrectLines() throws {
         let dir = try TemporaryConfigDirectory()
