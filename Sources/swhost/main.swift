@@ -1,1 +1,38 @@
-print("swhost")
+// swhost: command line entry point. Wiring only: parsing lives in CommandLineOptions, each mode in
+// its own command type.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let options: CommandLineOptions
+do {
+    options = try CommandLineOptions.parse(arguments)
+} catch {
+    Console.writeStandardError("swhost: \(error.message)\n")
+    exit(1)
+}
+
+let console = Console(errorLogPath: options.errorLogPath)
+
+if options.showHelp || options.showVersion {
+    VersionCommand.run(configureOptions: options.showConfigureOptions)
+    if options.showHelp {
+        Console.writeStandardError(CommandLineOptions.usage)
+    }
+    // nginx goes on to test the config when -t accompanies -v/-V.
+    if !options.testConfig { exit(0) }
+}
+
+let paths = RuntimePaths(options: options)
+
+if options.testConfig {
+    exit(ConfigTestCommand.run(options: options, paths: paths, console: console))
+}
+
+if let signal = options.signal {
+    exit(SignalCommand.run(signal, options: options, paths: paths, console: console))
+}
+
+exit(ServeCommand.run(options: options, paths: paths, console: console))

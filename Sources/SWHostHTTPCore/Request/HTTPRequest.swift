@@ -31,7 +31,8 @@ public final class HTTPRequest: Sendable {
     public let expectsContinue: Bool
 
     let handler: NIOLoopBound<HTTPConnectionHandler>
-    let eventLoop: any EventLoop
+    /// The connection's event loop (callbacks of blocking work offloaded by the HTTP layer come back here).
+    public let eventLoop: any EventLoop
 
     init(head: RequestHead, uri: NormalizedURI, connection: ConnectionInfo, handler: NIOLoopBound<HTTPConnectionHandler>, eventLoop: any EventLoop) {
         self.method = head.method

@@ -44,7 +44,12 @@ public final class HTTPServer: Sendable {
     public func start(_ listeners: [ListenerConfiguration]) async throws -> [BoundListener] {
         var bound: [BoundListener] = []
         for listener in listeners {
-            let channel = try await makeBootstrap(listener).bindOrAdopt(listener.address).get()
+            let channel: any Channel
+            do {
+                channel = try await makeBootstrap(listener).bindOrAdopt(listener.address).get()
+            } catch {
+                throw ListenerBindError(address: listener.address, underlying: error)
+            }
             registry.withLock { $0.listeners.append(channel) }
             bound.append(BoundListener(tag: listener.tag, localAddress: channel.localAddress))
         }
@@ -84,7 +89,13 @@ public final class HTTPServer: Sendable {
     private func makeBootstrap(_ listener: ListenerConfiguration) -> ServerBootstrap {
         let configuration = listener.connection
         let tag = listener.tag
-        return ServerBootstrap(group: group)
+        var bootstrap = ServerBootstrap(group: group)
+        if case .tcp(let host, _) = listener.address, host.contains(":") {
+            // As nginx's default `ipv6only=on`: `listen [::]:80` must not also take IPv4, or it
+            // collides with `listen 80`.
+            bootstrap = bootstrap.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
+        }
+        return bootstrap
             .serverChannelOption(.backlog, value: listener.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: configuration.tcpNodelay ? 1 : 0)
@@ -123,5 +134,24 @@ extension ServerBootstrap {
         case .unix(let path): bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true)
         case .inherited(let fd): withBoundSocket(fd)
         }
+    }
+}
+
+/// A listener that could not be bound or adopted, with its address (for nginx's
+/// `bind() to ADDRESS failed (98: Address already in use)`).
+public struct ListenerBindError: Error, CustomStringConvertible {
+    public let address: ListenerConfiguration.Address
+    public let underlying: any Error
+
+    /// The errno of the failed system call, when there was one.
+    public var errnoCode: Int32? { (underlying as? IOError)?.errnoCode }
+
+    public var description: String {
+        let where_: String = switch address {
+        case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .unix(let path): "unix:\(path)"
+        case .inherited(let fd): "inherited descriptor \(fd)"
+        }
+        return "bind() to \(where_) failed"
     }
 }

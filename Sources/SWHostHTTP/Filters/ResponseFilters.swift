@@ -1,0 +1,285 @@
+// swhost: request processing.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import SWHostCompression
+import SWHostConfig
+import SWHostHTTPCore
+import SWHostStatic
+
+/// The filter chain every content source's reply goes through, in nginx's order: error_page,
+/// not-modified, gzip (which disables ranges), range, headers (`add_header`, `expires`), then the
+/// writer and, when the response is done, the access log.
+extension RequestProcessor {
+    func finish(_ state: RequestState, _ original: Reply) {
+        var reply = original
+        if reply.closeWithoutResponse {
+            state.sentStatus = 444
+            state.writer.abort { completion in
+                state.completion = completion
+                self.writeAccessLog(state)
+            }
+            return
+        }
+        if redirectToErrorPage(state, reply) { return }
+        if let status = state.errorPageStatus {
+            // error_page 404 =200 /x: the redirected response keeps or replaces its status.
+            if reply.status == 200 || reply.status >= 300 { reply.status = status }
+            reply.allowRanges = false
+            reply.etag = nil
+            reply.lastModified = nil
+        }
+        let settings = state.settings
+        let request = state.request
+
+        // Not modified (RFC 9110 §13 as nginx applies it: only to 200 responses with validators).
+        if reply.status == 200, reply.etag != nil || reply.lastModified != nil {
+            let conditional = ConditionalEvaluator.Request(
+                isGetOrHead: state.method == .GET || state.method == .HEAD,
+                ifMatch: request.headers.first("if-match"),
+                ifNoneMatch: request.headers.first("if-none-match"),
+                ifModifiedSince: request.headers.first("if-modified-since"),
+                ifUnmodifiedSince: request.headers.first("if-unmodified-since")
+            )
+            if conditional.isConditional {
+                let policy: ConditionalEvaluator.IfModifiedSincePolicy = switch settings.ifModifiedSince {
+                case .off: .off
+                case .exact: .exact
+                case .before: .before
+                }
+                switch ConditionalEvaluator(policy: policy).evaluate(conditional, etag: reply.etag, lastModified: reply.lastModified) {
+                case .proceed:
+                    break
+                case .notModified:
+                    reply.status = 304
+                    reply.body = .empty
+                    reply.allowRanges = false
+                case .preconditionFailed:
+                    var failed = Reply(status: 412)
+                    failed.headers = HTTPHeaderList()
+                    finishWithoutValidators(state, failed)
+                    return
+                }
+            }
+        }
+
+        // Standard bodies for errors and redirects without one.
+        if case .empty = reply.body, reply.status >= 300, reply.status != 304,
+           let page = Self.standardPage(status: reply.status, software: software(settings)) {
+            reply.body = .bytes(page)
+            reply.contentType = "text/html"
+            reply.etag = nil
+            reply.lastModified = nil
+            reply.allowRanges = false
+        }
+
+        // gzip: eligible responses get Vary; accepted ones are compressed and lose ranges.
+        var vary = false
+        if settings.gzip, !reply.isEncoded, gzipEligible(reply, state) {
+            vary = settings.gzipVary
+            if clientAcceptsGzip(state) {
+                compress(&reply, state)
+            }
+        }
+
+        // Ranges (nginx's range filter: only on complete 200 bodies that allow them).
+        if reply.status == 200, reply.allowRanges, settings.maxRanges != 0,
+           let total = reply.body.knownLength,
+           let rangeHeader = request.headers.first("range"),
+           state.method == .GET || state.method == .HEAD {
+            applyRange(&reply, header: rangeHeader, total: total, state)
+        }
+
+        var head = ResponseHead(status: reply.status)
+        head.headers.append(name: "Server", value: software(settings))
+        if let type = reply.contentType, reply.status != 304 {
+            head.headers.append(name: "Content-Type", value: type)
+        }
+        if let lastModified = reply.lastModified {
+            head.headers.append(name: "Last-Modified", value: HTTPDate.format(lastModified))
+        }
+        for (name, value) in reply.headers where !(name == "Vary" && vary) {
+            head.headers.append(name: name, value: value)
+        }
+        if vary { head.headers.append(name: "Vary", value: "Accept-Encoding") }
+        if let etag = reply.etag { head.headers.append(name: "ETag", value: etag.value) }
+        if reply.allowRanges, reply.status == 200 { head.headers.append(name: "Accept-Ranges", value: "bytes") }
+        applyHeaders(&head, state)
+
+        state.sentStatus = head.status
+        state.sentHeaders = head.headers
+        // For HEAD the writer sends the head only, keeping the body's Content-Length.
+        state.writer.send(head, body: reply.body) { completion in
+            state.completion = completion
+            self.writeAccessLog(state)
+        }
+    }
+
+    private func finishWithoutValidators(_ state: RequestState, _ reply: Reply) {
+        var reply = reply
+        reply.etag = nil
+        reply.lastModified = nil
+        finish(state, reply)
+    }
+
+    func software(_ settings: HTTPSettings) -> String {
+        settings.serverTokens ? "\(runtime.serverName)/\(runtime.serverVersion)" : runtime.serverName
+    }
+
+    func clientAcceptsGzip(_ state: RequestState) -> Bool {
+        AcceptEncoding.gzipAllowed(state.request.headers.first("accept-encoding"))
+    }
+
+    /// nginx's gzip filter conditions other than the client's Accept-Encoding (those decide `Vary`).
+    private func gzipEligible(_ reply: Reply, _ state: RequestState) -> Bool {
+        let settings = state.settings
+        guard reply.status == 200 || reply.status == 403 || reply.status == 404 else { return false }
+        guard let type = reply.contentType else { return false }
+        let bare = type.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces() } ?? type
+        guard bare == "text/html" || settings.gzipTypes.contains(bare) else { return false }
+        if let length = reply.body.knownLength, length < Int64(settings.gzipMinLength) { return false }
+        if case .empty = reply.body { return false }
+        let version = state.request.version.major * 10 + state.request.version.minor
+        guard version >= settings.gzipHTTPVersion else { return false }
+        if !settings.gzipDisable.isEmpty {
+            let agent = state.request.headers.first("user-agent") ?? ""
+            for rule in settings.gzipDisable {
+                switch rule {
+                case .msie6: if agent.contains("MSIE 4") || agent.contains("MSIE 5") || agent.contains("MSIE 6") { return false }
+                case .regex(let regex): if regex.matches(agent) { return false }
+                }
+            }
+        }
+        return true
+    }
+
+    /// Replaces the body with its gzip encoding: files through the per-version variant cache
+    /// (compressed once, then served from memory), small in-memory bodies at once.
+    private func compress(_ reply: inout Reply, _ state: RequestState) {
+        let level = state.settings.gzipCompLevel
+        switch reply.body {
+        case .file(let body) where body.length <= Int64(runtime.gzipVariants.maxEntryBytes):
+            let file = body.file
+            let key = GzipVariantCache.Key(device: file.device, inode: file.inode, size: file.size, mtime: file.mtime,
+                                           mtimeNanoseconds: file.mtimeNanoseconds, level: level)
+            guard let compressed = try? runtime.gzipVariants.variant(for: key, compress: {
+                try GzipCompressor.compress(descriptor: file.descriptor, offset: body.offset, length: body.length, level: level)
+            }) else { return }
+            reply.body = .bytes(compressed)
+        case .bytes(let buffer):
+            guard let compressed = try? GzipCompressor.compress(buffer, level: level) else { return }
+            reply.body = .bytes(compressed)
+        case .file(let body):
+            // Larger than the cache takes: compress while sending, chunk by chunk.
+            let reader = FileChunkReader(body: body)
+            guard let stream = try? GzipStream(level: level, source: { try await reader.next() }) else { return }
+            reply.body = .stream(stream, length: nil)
+        default:
+            return
+        }
+        reply.headers.append(name: "Content-Encoding", value: "gzip")
+        reply.etag = reply.etag?.weakened
+        reply.allowRanges = false
+    }
+
+    /// Applies `Range` to a full 200 reply.
+    private func applyRange(_ reply: inout Reply, header: String, total: Int64, _ state: RequestState) {
+        let decision = RangeRequest.evaluate(
+            range: header, ifRange: state.request.headers.first("if-range"),
+            etag: reply.etag, lastModified: reply.lastModified, size: total, maxRanges: state.settings.maxRanges
+        )
+        switch decision {
+        case .full:
+            return
+        case .single(let range):
+            reply.status = 206
+            reply.headers.append(name: "Content-Range", value: range.contentRange(total: total))
+            reply.body = Self.slice(reply.body, range)
+        case .multiple(let ranges):
+            let multipart: MultipartByteranges
+            if let file = reply.file, case .file(let body) = reply.body, body.offset == 0 {
+                multipart = MultipartByteranges(ranges: ranges, file: file, partContentType: reply.contentType)
+            } else if case .bytes(let bytes) = reply.body {
+                multipart = MultipartByteranges(ranges: ranges, bytes: bytes, partContentType: reply.contentType)
+            } else {
+                return
+            }
+            reply.status = 206
+            reply.contentType = multipart.contentType
+            reply.body = multipart.body
+        case .notSatisfiable:
+            reply.status = 416
+            reply.headers.append(name: "Content-Range", value: RangeRequest.unsatisfiedContentRange(total: total))
+            reply.body = Self.standardPage(status: 416, software: software(state.settings)).map { .bytes($0) } ?? .empty
+            reply.contentType = "text/html"
+            reply.etag = nil
+            reply.lastModified = nil
+        }
+        reply.allowRanges = false
+    }
+
+    private static func slice(_ body: ResponseBody, _ range: ByteRange) -> ResponseBody {
+        switch body {
+        case .file(let f):
+            return .file(FileBody(file: f.file, offset: f.offset + range.start, length: range.length))
+        case .bytes(let b):
+            return .bytes(b.getSlice(at: b.readerIndex + Int(range.start), length: Int(range.length)) ?? b)
+        default:
+            return body
+        }
+    }
+
+    /// `add_header` and `expires`, for the statuses nginx applies them to (or any with `always`).
+    private func applyHeaders(_ head: inout ResponseHead, _ state: RequestState) {
+        let settings = state.settings
+        let applies = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308].contains(head.status)
+        if applies {
+            applyExpires(settings.expires, &head, lastModified: nil)
+        }
+        for header in settings.addHeaders where applies || header.always {
+            let value = state.render(header.value)
+            if !value.isEmpty { head.headers.append(name: header.name, value: value) }
+        }
+    }
+
+    private func applyExpires(_ expires: Expires, _ head: inout ResponseHead, lastModified: Int64?) {
+        let now = Int64(time(nil))
+        switch expires {
+        case .off:
+            return
+        case .epoch:
+            head.headers.replaceOrAdd(name: "Expires", value: "Thu, 01 Jan 1970 00:00:01 GMT")
+            head.headers.replaceOrAdd(name: "Cache-Control", value: "no-cache")
+        case .max:
+            head.headers.replaceOrAdd(name: "Expires", value: "Thu, 31 Dec 2037 23:55:55 GMT")
+            head.headers.replaceOrAdd(name: "Cache-Control", value: "max-age=315360000")
+        case .after(let time, let modified):
+            let seconds = time.milliseconds / 1000
+            let base = modified ? (head.headers.first("Last-Modified").flatMap { HTTPDate.parse($0) } ?? now) : now
+            head.headers.replaceOrAdd(name: "Expires", value: HTTPDate.format(base + seconds))
+            if seconds < 0 {
+                head.headers.replaceOrAdd(name: "Cache-Control", value: "no-cache")
+            } else {
+                head.headers.replaceOrAdd(name: "Cache-Control", value: "max-age=\(modified ? max(0, base + seconds - now) : seconds)")
+            }
+        case .dailyAt(let time):
+            let secondsOfDay = time.milliseconds / 1000
+            let midnight = now - now % 86_400
+            var at = midnight + secondsOfDay
+            if at <= now { at += 86_400 }
+            head.headers.replaceOrAdd(name: "Expires", value: HTTPDate.format(at))
+            head.headers.replaceOrAdd(name: "Cache-Control", value: "max-age=\(at - now)")
+        }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,1 +1,0 @@
-// swhost: SWHostHTTP. Implementation lands in its own files.

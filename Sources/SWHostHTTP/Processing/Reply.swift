@@ -1,0 +1,31 @@
+// swhost: request processing.
+
+import NIOCore
+import SWHostHTTPCore
+import SWHostStatic
+
+/// A response as a content source produced it, before the filters (not-modified, gzip, range,
+/// headers) turn it into what goes on the wire. Filters read these typed fields, never marker
+/// headers.
+struct Reply {
+    var status: Int
+    /// Headers set by the content source (e.g. `Location`, `Content-Encoding` for gzip_static).
+    var headers = HTTPHeaderList()
+    var body: ResponseBody = .empty
+    var contentType: String?
+    /// Validators of the representation, when it has them (static files, or a handler that set them).
+    var etag: ETag?
+    var lastModified: Int64?
+    /// The file behind `body`, for range slicing and gzip of files.
+    var file: OpenFile?
+    /// Ranges may be served from this body (static files).
+    var allowRanges = false
+    /// The body is already gzip-encoded (gzip_static), so the gzip filter leaves it alone.
+    var isEncoded = false
+    /// `return 444`: close the connection without a response.
+    var closeWithoutResponse = false
+
+    init(status: Int) {
+        self.status = status
+    }
+}

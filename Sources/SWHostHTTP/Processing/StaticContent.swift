@@ -1,0 +1,225 @@
+// swhost: request processing.
+
+import NIOCore
+import SWHostConfig
+import SWHostHTTPCore
+import SWHostStatic
+
+/// nginx's try_files, index, autoindex and static modules over the static engine.
+///
+/// Files are opened through the open-file cache: a hit costs no syscall; a miss does
+/// `openat2` + `fstat` on the event loop, as nginx's workers do (microseconds on a local disk).
+extension RequestProcessor {
+    /// Where the URI's file lives: the root directory the resolver opens beneath, and the path under it.
+    func fileLocation(for uri: String, _ state: RequestState) -> (root: String, path: String) {
+        switch state.settings.root {
+        case .root:
+            return (state.documentRoot, uri)
+        case .alias:
+            if state.location.regex != nil {
+                // A regex location's alias is the whole file path (built from captures).
+                return ("/", state.documentRoot)
+            }
+            let name = state.location.name
+            let rest = uri.hasPrefix(name) ? String(uri.dropFirst(name.count)) : uri
+            return (state.documentRoot, rest.isEmpty || rest.hasPrefix("/") ? rest : "/" + rest)
+        }
+    }
+
+    func symlinkPolicy(_ state: RequestState) -> SymlinkPolicy {
+        switch state.settings.disableSymlinks {
+        case .off: .off
+        case .on(let from): .on(from: from.map { state.render($0) })
+        case .ifNotOwner(let from): .ifNotOwner(from: from.map { state.render($0) })
+        }
+    }
+
+    func open(_ uri: String, _ state: RequestState) -> PathResolution {
+        let (root, path) = fileLocation(for: uri, state)
+        return runtime.openFiles.open(root: root, path: path, symlinks: symlinkPolicy(state))
+    }
+
+    /// `try_files file ... fallback`.
+    func runTryFiles(_ tryFiles: TryFiles, _ state: RequestState) {
+        for template in tryFiles.files {
+            let candidate = state.render(template)
+            let wantsDirectory = candidate.hasSuffix("/")
+            switch open(wantsDirectory && candidate.count > 1 ? String(candidate.dropLast()) : candidate, state) {
+            case .file(let file) where !wantsDirectory:
+                state.uri = candidate
+                serveFile(file, state)
+                return
+            case .directory where wantsDirectory:
+                state.uri = candidate
+                serveStatic(state)
+                return
+            default:
+                continue
+            }
+        }
+        switch tryFiles.fallback {
+        case .uri(let t): internalRedirect(state, to: state.render(t))
+        case .named(let name): namedLocation(state, name)
+        case .code(let code): finish(state, Reply(status: code))
+        }
+    }
+
+    /// The static, index and autoindex modules for `state.uri`.
+    func serveStatic(_ state: RequestState) {
+        let method = state.method
+        let uri = state.uri
+        if uri.hasSuffix("/") {
+            guard method == .GET || method == .HEAD || method == .POST else {
+                finish(state, Reply(status: 405))
+                return
+            }
+            serveDirectory(uri, state)
+            return
+        }
+        guard method == .GET || method == .HEAD || method == .POST else {
+            finish(state, Reply(status: 405))
+            return
+        }
+        switch open(uri, state) {
+        case .file(let file):
+            if method == .POST {
+                finish(state, Reply(status: 405))
+                return
+            }
+            serveFile(file, state)
+        case .directory:
+            // nginx answers a directory without its slash with a 301 to the slashed URI (+ args).
+            var reply = Reply(status: 301)
+            var target = uri + "/"
+            if state.hasArgs, !state.args.isEmpty { target += "?" + state.args }
+            reply.headers.append(name: "Location", value: absoluteLocation(target, state))
+            finish(state, reply)
+        case let failure:
+            fail(failure, path: fileLocation(for: uri, state), state)
+        }
+    }
+
+    private func serveDirectory(_ uri: String, _ state: RequestState) {
+        for template in state.settings.index {
+            let name = state.render(template)
+            if name.hasPrefix("/") {
+                // An absolute index (the last one, usually) is an internal redirect without a check.
+                internalRedirect(state, to: name)
+                return
+            }
+            if case .file = open(uri + name, state) {
+                internalRedirect(state, to: uri + name)
+                return
+            }
+        }
+        let directory = open(uri.count > 1 ? String(uri.dropLast()) : uri, state)
+        guard case .directory(let dir) = directory else {
+            fail(directory, path: fileLocation(for: uri, state), state)
+            return
+        }
+        guard state.settings.autoindex else {
+            state.log(.error, "directory index of \"\(state.requestFilename)\" is forbidden")
+            finish(state, Reply(status: 403))
+            return
+        }
+        let format: Autoindex.Format = switch state.settings.autoindexFormat {
+        case .html: .html
+        case .json: .json
+        case .xml: .xml
+        case .jsonp: .jsonp(callback: Self.argumentOrEmpty("callback", state))
+        }
+        let options = Autoindex.Options(exactSize: state.settings.autoindexExactSize, localTime: state.settings.autoindexLocaltime)
+        // Reading a directory can take long on big ones: off the event loop.
+        let future = threadPool.runIfActive(eventLoop: state.request.eventLoop) {
+            try Autoindex.render(try Autoindex.read(directory: dir), uri: uri, format: format, options: options)
+        }
+        future.whenComplete { result in
+            switch result {
+            case .success(let body):
+                var reply = Reply(status: 200)
+                reply.body = .bytes(body)
+                reply.contentType = Autoindex.contentType(format)
+                self.finish(state, reply)
+            case .failure(let error):
+                state.log(.error, "autoindex of \"\(state.requestFilename)\" failed: \(error)")
+                self.finish(state, Reply(status: 500))
+            }
+        }
+    }
+
+    private static func argumentOrEmpty(_ name: String, _ state: RequestState) -> String {
+        RequestState.argument(name, in: state.args) ?? ""
+    }
+
+    /// Maps a failed open to nginx's status and error-log line.
+    private func fail(_ resolution: PathResolution, path: (root: String, path: String), _ state: RequestState) {
+        let full = path.root.hasSuffix("/") && path.path.hasPrefix("/") ? path.root + path.path.dropFirst() : path.root + path.path
+        switch resolution {
+        case .notFound:
+            state.log(.error, "open() \"\(full)\" failed (2: No such file or directory)")
+            finish(state, Reply(status: 404))
+        case .forbidden:
+            state.log(.error, "open() \"\(full)\" failed (13: Permission denied)")
+            finish(state, Reply(status: 403))
+        case .escaped:
+            state.log(.error, "open() \"\(full)\" refused: the path leaves its root")
+            finish(state, Reply(status: 404))
+        case .invalidPath:
+            finish(state, Reply(status: 400))
+        case .error(let code):
+            state.log(.crit, "open() \"\(full)\" failed (\(code))")
+            finish(state, Reply(status: 500))
+        case .file, .directory:
+            finish(state, Reply(status: 500))
+        }
+    }
+
+    /// A regular file as a 200 with its validators; the filters take it from there.
+    func serveFile(_ file: OpenFile, _ state: RequestState) {
+        var reply = Reply(status: 200)
+        reply.contentType = contentType(for: state.uri, file: file, state)
+        reply.lastModified = file.mtime
+        reply.etag = state.settings.etag ? ETag(file: file) : nil
+        reply.allowRanges = true
+        reply.file = file
+        reply.body = .file(FileBody(file: file))
+        if state.settings.gzipStatic != .off {
+            let mode: SWHostStatic.GzipStatic.Mode = state.settings.gzipStatic == .always ? .always : .on
+            let accepts = clientAcceptsGzip(state)
+            let (root, path) = fileLocation(for: state.uri, state)
+            let choice = SWHostStatic.GzipStatic.choose(original: file, root: root, path: path, symlinks: symlinkPolicy(state),
+                                           mode: mode, clientAcceptsGzip: accepts, cache: runtime.openFiles)
+            if case .gzip(let gz) = choice {
+                reply.file = gz
+                reply.body = .file(FileBody(file: gz))
+                reply.headers.append(name: "Content-Encoding", value: "gzip")
+                reply.isEncoded = true
+                reply.lastModified = gz.mtime
+                reply.etag = state.settings.etag ? ETag(file: gz) : nil
+                if state.settings.gzipVary { reply.headers.append(name: "Vary", value: "Accept-Encoding") }
+            }
+        }
+        finish(state, reply)
+    }
+
+    /// `types` by extension, then libmagic for unknown extensions (`mime_sniff`), then `default_type`;
+    /// `charset` appended for text types as nginx's charset module does.
+    func contentType(for uri: String, file: OpenFile?, _ state: RequestState) -> String {
+        var type: String?
+        if let ext = MIMETypeMap.pathExtension(uri) {
+            type = state.settings.types[ext.lowercased()]
+        }
+        if type == nil, state.settings.mimeSniff, let file, let sniffer = runtime.sniffer {
+            type = sniffer.sniff(file: file)
+        }
+        var result = type ?? state.settings.defaultType
+        if let charset = state.settings.charset, charset != "off", !result.contains("charset="),
+           Self.charsetTypes.contains(result) {
+            result += "; charset=" + charset
+        }
+        return result
+    }
+
+    /// nginx's default `charset_types`.
+    static let charsetTypes: Set<String> = ["text/html", "text/xml", "text/plain", "text/vnd.wap.wml", "application/javascript", "application/rss+xml"]
+}

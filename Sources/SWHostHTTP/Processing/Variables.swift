@@ -1,0 +1,163 @@
+// swhost: request processing.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+import SWHostConfig
+import SWHostHTTPCore
+import SWHostLog
+
+/// nginx's variables for one request. Unknown names were refused at config load, so a nil here
+/// means "not set for this request" (nginx's not-found value, logged as `-`).
+extension RequestState {
+    func value(of name: VariableName) -> String? {
+        switch name {
+        case .builtin(let n): builtin(n)
+        case .httpHeader(let header): request.headers.all(header).isEmpty ? nil : request.headers.all(header).joined(separator: header == "cookie" ? "; " : ", ")
+        case .sentHTTPHeader(let header): sentHeaders.first(header)
+        case .argument(let arg): Self.argument(arg, in: args)
+        case .cookie(let cookie): Self.cookie(cookie, in: request.headers.all("cookie"))
+        case .capture(let index): captures?[index].map(String.init)
+        case .user(let n): userVariables[n] ?? serverCaptures?[name: n].map(String.init)
+        }
+    }
+
+    /// Renders a config template against this request.
+    func render(_ template: VariableTemplate) -> String {
+        if template.isLiteral { return template.literalValue }
+        return template.render { self.value(of: $0) }
+    }
+
+    private func builtin(_ name: String) -> String? {
+        let connection = request.connection
+        switch name {
+        case "uri", "document_uri": return uri
+        case "request_uri": return request.uri.requestURI
+        case "args", "query_string": return args
+        case "is_args": return hasArgs && !args.isEmpty ? "?" : ""
+        case "host": return hostVariable
+        case "hostname": return Self.hostname
+        case "http_host": return request.headers.first("host")
+        case "remote_addr", "realip_remote_addr": return connection.remoteAddress
+        case "remote_port", "realip_remote_port": return String(connection.remotePort)
+        case "remote_user": return remoteUser
+        case "server_addr": return connection.localAddress
+        case "server_port": return String(connection.localPort)
+        case "server_name": return server.primaryName
+        case "server_protocol": return request.version.description
+        case "scheme": return "http"
+        case "https": return ""
+        case "request_method": return method.rawValue
+        case "request": return "\(request.method.rawValue) \(request.target) \(request.version)"
+        case "document_root": return documentRoot
+        case "realpath_root": return Self.realpath(documentRoot) ?? documentRoot
+        case "request_filename": return requestFilename
+        case "content_length": return request.headers.first("content-length")
+        case "content_type": return request.headers.first("content-type")
+        case "connection": return String(connection.connectionID)
+        case "connection_requests": return String(connection.requestNumber)
+        case "pid": return String(getpid())
+        case "nginx_version", "swhost_version": return runtime.serverVersion
+        case "status": return sentStatus == 0 ? nil : Self.threeDigits(sentStatus)
+        case "body_bytes_sent": return String(completion?.bodyBytes ?? 0)
+        case "bytes_sent": return String(completion?.totalBytes ?? 0)
+        case "request_length": return nil
+        case "request_time": return requestTime
+        case "msec": return LogTime.now().msec
+        case "time_local": return LogTime.now().timeLocal
+        case "time_iso8601": return LogTime.now().iso8601
+        case "fastcgi_script_name": return fastcgiSplit.script
+        case "fastcgi_path_info": return fastcgiSplit.pathInfo
+        case "limit_rate": return "0"
+        default: return userVariables[name]
+        }
+    }
+
+    /// `$host`: the request line's host, else `Host`, else the server name (lower-case, no port).
+    var hostVariable: String {
+        request.host.isEmpty ? server.primaryName : request.host
+    }
+
+    /// `$document_root`: the rendered `root` (or the alias directory), absolute.
+    var documentRoot: String {
+        switch settings.root {
+        case .root(let t), .alias(let t):
+            let path = render(t)
+            return path.hasPrefix("/") ? path : runtime.prefix + path
+        }
+    }
+
+    /// `$request_filename`: the file the URI maps to under `root` or `alias`.
+    var requestFilename: String {
+        switch settings.root {
+        case .root:
+            return documentRoot + uri
+        case .alias:
+            if location.regex != nil { return documentRoot }
+            return documentRoot + uri.dropFirst(min(location.name.count, uri.count))
+        }
+    }
+
+    /// `$request_time` in seconds with millisecond resolution.
+    var requestTime: String {
+        let end = completion?.endTimeMicroseconds ?? Self.nowMicroseconds()
+        let ms = max(0, (end - request.connection.startTimeMicroseconds) / 1000)
+        let frac = ms % 1000
+        return "\(ms / 1000).\(frac < 10 ? "00" : frac < 100 ? "0" : "")\(frac)"
+    }
+
+    /// `$fastcgi_script_name` / `$fastcgi_path_info` per `fastcgi_split_path_info`.
+    var fastcgiSplit: (script: String, pathInfo: String) {
+        guard let regex = settings.fastcgiSplitPathInfo, let match = regex.match(uri), match.count >= 2 else {
+            if let index = settings.fastcgiIndex, uri.hasSuffix("/") { return (uri + render(index), "") }
+            return (uri, "")
+        }
+        return (match[1].map(String.init) ?? uri, match[2].map(String.init) ?? "")
+    }
+
+    static func threeDigits(_ status: Int) -> String {
+        status < 10 ? "00\(status)" : status < 100 ? "0\(status)" : String(status)
+    }
+
+    static func nowMicroseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+
+    /// `$arg_NAME`: the first `NAME=value` in the query string, as sent (not decoded), like nginx.
+    static func argument(_ name: String, in args: String) -> String? {
+        for pair in args.split(separator: "&", omittingEmptySubsequences: true) {
+            if let eq = pair.firstIndex(of: "=") {
+                if pair[..<eq].lowercased() == name.lowercased() { return String(pair[pair.index(after: eq)...]) }
+            } else if pair.lowercased() == name.lowercased() {
+                return ""
+            }
+        }
+        return nil
+    }
+
+    /// `$cookie_NAME` from the `Cookie` headers.
+    static func cookie(_ name: String, in headers: [String]) -> String? {
+        for header in headers {
+            for part in header.split(separator: ";") {
+                let trimmed = part.drop { $0 == " " || $0 == "\t" }
+                guard let eq = trimmed.firstIndex(of: "=") else { continue }
+                if trimmed[..<eq] == name { return String(trimmed[trimmed.index(after: eq)...]) }
+            }
+        }
+        return nil
+    }
+
+    static let hostname: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count - 1)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
+
+    static func realpath(_ path: String) -> String? {
+        guard let resolved = Glibc.realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

@@ -1,0 +1,83 @@
+// swhost: request processing.
+
+import NIOConcurrencyHelpers
+import SWHostCompression
+import SWHostConfig
+import SWHostHTTPCore
+import SWHostLog
+import SWHostStatic
+
+/// One configuration generation as the request path sees it: the virtual-host tables per
+/// listener, the shared caches, and per-location runtime state built on first use.
+///
+/// Built once per (re)load; every request of that generation reads it without locks except the
+/// lazily filled per-location table.
+public final class HTTPRuntime: Sendable {
+    public let config: HTTPConfig
+    public let prefix: String
+    /// Server tables indexed by listener tag (the index into `listenKeys`).
+    public let tables: [ServerTable]
+    public let listenKeys: [ListenKey]
+    public let mainErrorLog: ErrorLog
+    public let openFiles: SWHostStatic.OpenFileCache
+    public let sniffer: MagicSniffer?
+    public let gzipVariants: GzipVariantCache
+    /// The software name for `Server:` and error pages.
+    public let serverName = "swhost"
+    public let serverVersion: String
+    private let locationRuntimes = NIOLockedValueBox([ObjectIdentifier: LocationRuntime]())
+
+    public init(config: HTTPConfig, prefix: String, mainErrorLog: ErrorLog, serverVersion: String) {
+        self.config = config
+        self.prefix = prefix
+        self.mainErrorLog = mainErrorLog
+        self.serverVersion = serverVersion
+        // Stable tag order: sorted by the address's text, so the same config gives the same tags.
+        let keys = config.listeners.keys.sorted { $0.description < $1.description }
+        self.listenKeys = keys
+        self.tables = keys.map { config.listeners[$0]! }
+        self.openFiles = SWHostStatic.OpenFileCache(configuration: .init(maxEntries: 4096, inactiveSeconds: 60, validSeconds: 1))
+        self.sniffer = try? MagicSniffer()
+        self.gzipVariants = GzipVariantCache()
+    }
+
+    /// The per-location state, built on first use (a config may have 50,000 locations; most are
+    /// never requested).
+    func runtime(for location: LocationConfig) -> LocationRuntime {
+        let id = ObjectIdentifier(location)
+        if let existing = locationRuntimes.withLockedValue({ $0[id] }) { return existing }
+        let built = makeRuntime(for: location.settings)
+        return locationRuntimes.withLockedValue { table in
+            if let existing = table[id] { return existing }
+            table[id] = built
+            return built
+        }
+    }
+
+    private func makeRuntime(for settings: HTTPSettings) -> LocationRuntime {
+        var logs: [ResolvedAccessLog] = []
+        for log in settings.accessLogs {
+            let format = AccessLogFormat(
+                name: log.format.name,
+                escape: AccessLogFormat.Escape(rawValue: log.format.escape.rawValue) ?? .default,
+                templates: [log.format.template]
+            )
+            if log.path.isLiteral {
+                let path = log.path.literalValue
+                do {
+                    let file = try LogFileRegistry.shared.file(
+                        path: path,
+                        bufferSize: Int(log.buffer?.bytes ?? 0),
+                        flushInterval: log.flush.map { .milliseconds($0.milliseconds) }
+                    )
+                    logs.append(.fixed(SWHostLog.AccessLog(format: format, file: file, condition: log.condition)))
+                } catch {
+                    mainErrorLog.log(.error, error.description)
+                }
+            } else {
+                logs.append(.perRequest(format: format, path: log.path, prefix: prefix, condition: log.condition))
+            }
+        }
+        return LocationRuntime(accessLogs: logs, errorLog: mainErrorLog)
+    }
+}

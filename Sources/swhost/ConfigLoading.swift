@@ -1,0 +1,47 @@
+// swhost: command line.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+import SWHostConfig
+
+/// Where swhost finds its files: the prefix (`-p`, default the current directory) and the main
+/// config (`-c`, default `etc/swhost.conf` under the prefix).
+struct RuntimePaths: Sendable {
+    /// Absolute, ends with `/`.
+    var prefix: String
+    /// Absolute path of the main config file.
+    var configFile: String
+
+    init(options: CommandLineOptions) {
+        prefix = ConfigPaths.normalizePrefix(options.prefix, currentDirectory: RuntimePaths.currentDirectory())
+        configFile = ConfigPaths.resolve(options.configPath ?? "etc/swhost.conf", against: prefix)
+    }
+
+    /// The directory holding the main config; relative `include` paths resolve against it.
+    var configDirectory: String {
+        guard let slash = configFile.lastIndex(of: "/") else { return prefix }
+        return String(configFile[...slash])
+    }
+
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "/" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// A config read and compiled in one step, with the files it read (for `-T`).
+struct LoadedConfiguration: Sendable {
+    var parsed: ParsedConfig
+    var compiled: CompiledConfig
+}
+
+enum ConfigurationLoader {
+    static func load(paths: RuntimePaths, globalDirectives: String?) throws(ConfigDiagnostic) -> LoadedConfiguration {
+        let parsed = try ConfigParser.parse(mainFile: paths.configFile, globalDirectives: globalDirectives)
+        let context = ConfigContext(prefix: paths.prefix, configDirectory: paths.configDirectory)
+        let compiled = try ConfigCompiler.compile(parsed, context: context)
+        return LoadedConfiguration(parsed: parsed, compiled: compiled)
+    }
+}

@@ -1,0 +1,117 @@
+// swhost: command line.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SWHostConfig
+import SWHostHTTP
+import SWHostHTTPCore
+import SWHostLog
+
+/// `swhost` without -t/-s: load the configuration, bind every listener, write the pid file and
+/// serve in the foreground until a signal says otherwise.
+///
+/// Signals, as nginx: TERM/INT fast stop, QUIT graceful stop, USR1 reopen the log files, HUP
+/// reload (validate first; a broken config is logged and the running one keeps serving).
+enum ServeCommand {
+    static func run(options: CommandLineOptions, paths: RuntimePaths, console: Console) -> Int32 {
+        let loaded: LoadedConfiguration
+        do {
+            loaded = try ConfigurationLoader.load(paths: paths, globalDirectives: options.globalDirectives)
+        } catch {
+            console.report(error)
+            return 1
+        }
+        for warning in loaded.compiled.warnings { console.report(warning) }
+        let main = loaded.compiled.main
+
+        let errorLog: ErrorLog
+        switch openErrorLog(main) {
+        case .success(let log): errorLog = log
+        case .failure(let diagnostic):
+            console.report(diagnostic)
+            return 1
+        }
+
+        guard let http = main.http else {
+            console.report(ConfigDiagnostic(.emerg, "no \"http\" section in configuration"))
+            return 1
+        }
+        let runtime = HTTPRuntime(config: http, prefix: paths.prefix, mainErrorLog: errorLog, serverVersion: VersionCommand.version)
+        let threads: Int = switch main.workerProcesses {
+        case .auto: System.coreCount
+        case .count(let n): n
+        }
+        let server = VirtualHostServer(runtime: runtime, threads: threads)
+        let started = DispatchSemaphore(value: 0)
+        let failure = NIOLockedValueBox<ConfigDiagnostic?>(nil)
+        Task {
+            do {
+                _ = try await server.start()
+            } catch {
+                failure.withLockedValue { $0 = ConfigDiagnostic(.emerg, describeBindError(error, runtime: runtime)) }
+            }
+            started.signal()
+        }
+        started.wait()
+        if let diagnostic = failure.withLockedValue({ $0 }) {
+            console.report(diagnostic)
+            errorLog.log(.emerg, diagnostic.message)
+            return 1
+        }
+
+        if let problem = writePidFile(main.pidPath) {
+            console.report(problem)
+            errorLog.log(.emerg, problem.message)
+            return 1
+        }
+        errorLog.log(.notice, "swhost/\(VersionCommand.version) started, pid \(getpid())")
+
+        let controller = SignalController(server: server, errorLog: errorLog, paths: paths, options: options, pidPath: main.pidPath)
+        controller.install()
+        dispatchMain()
+    }
+
+    static func openErrorLog(_ main: MainConfig) -> Result<ErrorLog, ConfigDiagnostic> {
+        var targets: [ErrorLog.Target] = []
+        for target in main.errorLogs {
+            switch target.destination {
+            case .stderr:
+                targets.append(ErrorLog.Target(file: LogFile.standardError, level: target.level))
+            case .file(let path):
+                do {
+                    let file = try LogFileRegistry.shared.file(path: path, bufferSize: 0, flushInterval: nil)
+                    targets.append(ErrorLog.Target(file: file, level: target.level))
+                } catch {
+                    return .failure(ConfigDiagnostic(.emerg, error.description))
+                }
+            }
+        }
+        return .success(ErrorLog(targets: targets))
+    }
+
+    /// nginx's wording: `bind() to 0.0.0.0:8080 failed (98: Address already in use)`.
+    static func describeBindError(_ error: any Error, runtime: HTTPRuntime) -> String {
+        guard let bindError = error as? ListenerBindError else { return "could not listen: \(error)" }
+        if let code = bindError.errnoCode {
+            return "\(bindError) (\(code): \(String(cString: strerror(code))))"
+        }
+        return "\(bindError): \(bindError.underlying)"
+    }
+
+    static func writePidFile(_ path: String) -> ConfigDiagnostic? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let code = errno
+            return ConfigDiagnostic(.emerg, "open() \"\(path)\" failed (\(code): \(String(cString: strerror(code))))")
+        }
+        defer { close(fd) }
+        let text = "\(getpid())\n"
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+        return nil
+    }
+}
