@@ -37,7 +37,10 @@ extension HTTPConnectionHandler {
         Self.renderHead(head, framing: framing, keepAlive: keepAlive, into: &buffer)
         response.headerBytes = Int64(buffer.readableBytes)
 
-        let payload: ResponseBody = suppressBody ? .empty : body
+        var payload: ResponseBody = suppressBody ? .empty : body
+        // Zero-length file regions are not worth a sendfile call.
+        if case .file(let f) = payload, f.length == 0 { payload = .empty }
+        if case .parts(let ps) = payload { payload = .parts(ps.filter { $0.length > 0 }) }
         switch payload {
         case .empty:
             track(context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))), last: true)
