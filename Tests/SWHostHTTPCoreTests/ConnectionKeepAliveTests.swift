@@ -79,6 +79,20 @@ import Testing
         #expect(r.bodyContentLength == 0)
     }
 
+    @Test func responderCanForceCloseOrAbort() throws {
+        var head = ClosureResponder.okHead
+        head.closeConnection = true
+        let h = try Harness(ClosureResponder { _, w in w.send(head, body: .bytes(ByteBuffer(string: "ok\n"))) })
+        try h.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try h.output() == okCloseResponse)
+        #expect(!h.isOpen)
+
+        let a = try Harness(ClosureResponder { _, w in w.abort() })
+        try a.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try a.output() == "")
+        #expect(!a.isOpen)
+    }
+
     @Test func keepaliveRequestsLimitClosesTheLast() throws {
         var c = ConnectionConfiguration()
         c.keepaliveRequests = 2

@@ -16,7 +16,7 @@ extension HTTPConnectionHandler {
         response.completion = completion
 
         let suppressBody = response.isHead || head.forbidsBody
-        var keepAlive = request.keepAlive && !quiescing && configuration.keepaliveTimeout > .zero
+        var keepAlive = request.keepAlive && !head.closeConnection && !quiescing && configuration.keepaliveTimeout > .zero
             && requestCount < configuration.keepaliveRequests && bodyCanBeDrained(request)
         let framing: Framing
         if head.forbidsBody {
@@ -163,6 +163,12 @@ extension HTTPConnectionHandler {
                 handler.finishResponse(success: false)
             }
         }
+    }
+
+    /// Drops the connection without a response (nginx's `return 444`).
+    func abortRequest(requestNumber: Int) {
+        guard request != nil, state == .inFlight, requestNumber == requestCount, !response.started else { return }
+        close()
     }
 
     /// Writes bytes that are not part of the response (the 100 Continue line).
