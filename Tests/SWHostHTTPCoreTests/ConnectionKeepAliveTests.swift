@@ -54,6 +54,45 @@ import Testing
         #expect(try h.output() == okResponse + okResponse)
     }
 
+    @Test func requestsAfterConnectionCloseAreNotAnswered() throws {
+        let h = try Harness()
+        try h.send("GET /1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try h.output() == okCloseResponse)
+        #expect(h.responder.requests.count == 1)
+        #expect(!h.isOpen)
+    }
+
+    @Test func requestCarriesConnectionFactsAndSetAsideHeaders() throws {
+        let h = try Harness()
+        try h.send("GET /a%20b?q=1 HTTP/1.1\r\nHost: Site.Example\r\nX_Real: 1\r\n\r\n")
+        let r = try #require(h.responder.requests.first)
+        #expect(r.uri.path == "/a b")
+        #expect(r.uri.args == "q=1")
+        #expect(r.uri.requestURI == "/a%20b?q=1")
+        #expect(r.host == "site.example")
+        #expect(r.headers.first("x_real") == nil)
+        #expect(r.underscoreHeaders.first("X_Real") == "1")
+        #expect(r.connection.remoteAddress == "127.0.0.1")
+        #expect(r.connection.remotePort == 4000)
+        #expect(r.connection.connectionID > 0)
+        #expect(r.connection.startTimeMicroseconds > 1_700_000_000_000_000)
+        #expect(r.bodyContentLength == 0)
+    }
+
+    @Test func responderCanForceCloseOrAbort() throws {
+        var head = ClosureResponder.okHead
+        head.closeConnection = true
+        let h = try Harness(ClosureResponder { _, w in w.send(head, body: .bytes(ByteBuffer(string: "ok\n"))) })
+        try h.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try h.output() == okCloseResponse)
+        #expect(!h.isOpen)
+
+        let a = try Harness(ClosureResponder { _, w in w.abort() })
+        try a.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try a.output() == "")
+        #expect(!a.isOpen)
+    }
+
     @Test func keepaliveRequestsLimitClosesTheLast() throws {
         var c = ConnectionConfiguration()
         c.keepaliveRequests = 2

@@ -20,6 +20,10 @@ import Testing
         ("/...", "/...", ""),
         ("/a/..b", "/a/..b", ""),
         ("/a?b?c", "/a", "b?c"),
+        ("/a/b/%2e", "/a/b/", ""),
+        ("/a/.%2e", "/", ""),
+        ("/a//..", "/", ""),
+        ("/a/b//../c", "/a/c", ""),
         ("/a/../../b?x", "", ""),
     ])
     func pathsNormaliseLikeNginx(target: String, path: String, args: String) {

@@ -109,7 +109,7 @@ extension HTTPConnectionHandler {
             }
             if slice.readableBytes == 0 && !body.finished { break }
         }
-        if state == .inFlight && body.wantsData && input.readableBytes == 0 {
+        if (state == .inFlight && body.wantsData || state == .draining && !body.finished) && input.readableBytes == 0 {
             armBodyTimer()
         } else if bodyTimer != nil && !body.wantsData {
             bodyTimer?.cancel()

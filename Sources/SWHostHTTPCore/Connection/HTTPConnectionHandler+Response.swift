@@ -16,7 +16,7 @@ extension HTTPConnectionHandler {
         response.completion = completion
 
         let suppressBody = response.isHead || head.forbidsBody
-        var keepAlive = request.keepAlive && !quiescing && configuration.keepaliveTimeout > .zero
+        var keepAlive = request.keepAlive && !head.closeConnection && !quiescing && configuration.keepaliveTimeout > .zero
             && requestCount < configuration.keepaliveRequests && bodyCanBeDrained(request)
         let framing: Framing
         if head.forbidsBody {
@@ -37,7 +37,10 @@ extension HTTPConnectionHandler {
         Self.renderHead(head, framing: framing, keepAlive: keepAlive, into: &buffer)
         response.headerBytes = Int64(buffer.readableBytes)
 
-        let payload: ResponseBody = suppressBody ? .empty : body
+        var payload: ResponseBody = suppressBody ? .empty : body
+        // Zero-length file regions are not worth a sendfile call.
+        if case .file(let f) = payload, f.length == 0 { payload = .empty }
+        if case .parts(let ps) = payload { payload = .parts(ps.filter { $0.length > 0 }) }
         switch payload {
         case .empty:
             track(context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))), last: true)
@@ -160,6 +163,12 @@ extension HTTPConnectionHandler {
                 handler.finishResponse(success: false)
             }
         }
+    }
+
+    /// Drops the connection without a response (nginx's `return 444`).
+    func abortRequest(requestNumber: Int) {
+        guard request != nil, state == .inFlight, requestNumber == requestCount, !response.started else { return }
+        close()
     }
 
     /// Writes bytes that are not part of the response (the 100 Continue line).

@@ -11,8 +11,7 @@ extension HTTPConnectionHandler {
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
         let number = requestCount
-        // The response counts as one outstanding write until the stream ends.
-        response.pendingWrites += 1
+        // Only chunk writes count for send_timeout: a slow producer (FastCGI) is not a slow client.
         Task {
             var sent: Int64 = 0
             do {
@@ -20,10 +19,14 @@ extension HTTPConnectionHandler {
                     guard chunk.readableBytes > 0 else { continue }
                     sent += Int64(chunk.readableBytes)
                     if let length, sent > length { throw StreamLengthMismatch() }
-                    try await loop.flatSubmit { bound.value.writeStreamChunk(chunk, chunked: chunked, requestNumber: number) }.get()
+                    try await loop.flatSubmit {
+                        bound.value.writeStreamChunk(chunk, chunked: chunked, requestNumber: number) ?? loop.makeFailedFuture(ConnectionGone())
+                    }.get()
                 }
                 if let length, sent != length { throw StreamLengthMismatch() }
-                try await loop.flatSubmit { bound.value.endStream(chunked: chunked, requestNumber: number) }.get()
+                try await loop.flatSubmit {
+                    bound.value.endStream(chunked: chunked, requestNumber: number) ?? loop.makeFailedFuture(ConnectionGone())
+                }.get()
             } catch {
                 loop.execute { bound.value.streamFailed(requestNumber: number) }
             }
@@ -34,9 +37,9 @@ extension HTTPConnectionHandler {
         context != nil && state == .inFlight && requestCount == number && response.started && !response.finished
     }
 
-    func writeStreamChunk(_ chunk: ByteBuffer, chunked: Bool, requestNumber: Int) -> EventLoopFuture<Void> {
+    func writeStreamChunk(_ chunk: ByteBuffer, chunked: Bool, requestNumber: Int) -> EventLoopFuture<Void>? {
         guard let context, streamIsCurrent(requestNumber) else {
-            return (self.context?.eventLoop ?? request!.eventLoop).makeFailedFuture(ConnectionGone())
+            return nil
         }
         response.bodyBytes += Int64(chunk.readableBytes)
         let future: EventLoopFuture<Void>
@@ -51,19 +54,14 @@ extension HTTPConnectionHandler {
         } else {
             future = context.writeAndFlush(wrapOutboundOut(.byteBuffer(chunk)))
         }
-        armSendTimer()
-        future.whenSuccess { [bound = NIOLoopBound(self, eventLoop: context.eventLoop)] in
-            let h = bound.value
-            if h.response.pendingWrites > 0 { h.armSendTimer() }
-        }
+        track(future, last: false)
         return future
     }
 
-    func endStream(chunked: Bool, requestNumber: Int) -> EventLoopFuture<Void> {
+    func endStream(chunked: Bool, requestNumber: Int) -> EventLoopFuture<Void>? {
         guard let context, streamIsCurrent(requestNumber) else {
-            return (self.context?.eventLoop ?? request!.eventLoop).makeFailedFuture(ConnectionGone())
+            return nil
         }
-        response.pendingWrites -= 1
         if chunked {
             track(context.writeAndFlush(wrapOutboundOut(.byteBuffer(Self.lastChunk))), last: true)
         } else {
@@ -78,7 +76,6 @@ extension HTTPConnectionHandler {
     /// A stream that throws (or lies about its length) must not look complete: close the connection.
     func streamFailed(requestNumber: Int) {
         guard streamIsCurrent(requestNumber) else { return }
-        response.pendingWrites -= 1
         finishResponse(success: false)
     }
 }

@@ -139,6 +139,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var bytes = unwrapInboundIn(data)
         if input.readableBytes == 0 {
             input.clear()
+        } else if input.readerIndex >= 16 * 1024 {
+            // Pipelined input never drains fully: reclaim consumed bytes so the buffer stays bounded.
+            input.discardReadBytes()
         }
         input.writeBuffer(&bytes)
         process()

@@ -16,6 +16,9 @@ public struct ResponseHead: Sendable {
     /// Pre-rendered status line and header fields (see `prerendered()`); when set, `reason` and
     /// `headers` are not rendered again.
     public private(set) var cachedBytes: ByteBuffer?
+    /// Close the connection after this response (`Connection: close`), whatever the request asked:
+    /// nginx does so after errors such as 400 and 413 produced by the HTTP layer.
+    public var closeConnection: Bool = false
 
     public init(status: Int, reason: String? = nil, headers: HTTPHeaderList = HTTPHeaderList()) {
         self.status = status

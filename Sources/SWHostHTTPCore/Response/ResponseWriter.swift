@@ -26,4 +26,15 @@ public struct ResponseWriter: Sendable {
             }
         }
     }
+
+    /// Closes the connection without answering (nginx's `return 444`). Use instead of `send`.
+    public func abort() {
+        let handler = self.handler
+        let n = requestNumber
+        if eventLoop.inEventLoop {
+            handler.value.abortRequest(requestNumber: n)
+        } else {
+            eventLoop.execute { handler.value.abortRequest(requestNumber: n) }
+        }
+    }
 }

@@ -1,0 +1,75 @@
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import SWHostHTTPCore
+
+/// Holds every write's promise, as a peer that stopped reading would (the socket never drains).
+final class StallingWriter: ChannelOutboundHandler, @unchecked Sendable {  // used on the embedded loop only
+    typealias OutboundIn = IOData
+    var held: [EventLoopPromise<Void>?] = []
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        held.append(promise)
+    }
+
+    func flush(context: ChannelHandlerContext) {}
+}
+
+@Suite struct ConnectionTimeoutTests {
+    @Test func sendTimeoutClosesAStalledResponse() throws {
+        let h = try Harness()
+        let staller = StallingWriter()
+        try h.channel.pipeline.syncOperations.addHandler(staller, position: .first)
+        try h.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(staller.held.count == 1)
+        h.advance(.seconds(59))
+        #expect(h.isOpen)
+        h.advance(.seconds(2))
+        #expect(!h.isOpen)
+        for p in staller.held { p?.fail(ChannelError.ioOnClosedChannel) }
+    }
+
+    @Test func sendTimeoutRestartsAfterEachCompletedWrite() throws {
+        let h = try Harness(ClosureResponder { _, w in
+            w.send(ClosureResponder.okHead, body: .bytes(ByteBuffer(repeating: 0x61, count: 20_000)))
+        })
+        let staller = StallingWriter()
+        try h.channel.pipeline.syncOperations.addHandler(staller, position: .first)
+        try h.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(staller.held.count == 2)  // head, then the large body
+        h.advance(.seconds(50))
+        staller.held[0]?.succeed(())
+        h.advance(.seconds(50))
+        #expect(h.isOpen)
+        h.advance(.seconds(11))
+        #expect(!h.isOpen)
+        staller.held[1]?.fail(ChannelError.ioOnClosedChannel)
+    }
+
+    @Test func keepAliveIdleThenHeaderTimeoutForTheNextRequest() throws {
+        let h = try Harness()
+        try h.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        _ = try h.output()
+        h.advance(.seconds(70))
+        try h.send("GET / HT")  // first byte: keepalive timer stops, client_header_timeout starts
+        h.advance(.seconds(59))
+        #expect(h.isOpen)
+        h.advance(.seconds(2))
+        #expect(!h.isOpen)
+    }
+
+    @Test func countersFollowTheConnectionPhases() throws {
+        let responder = ClosureResponder { _, _ in }
+        let h = try Harness(responder)
+        #expect(h.counters.snapshot.reading == 1)
+        try h.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(h.counters.snapshot.writing == 1)
+        responder.writers[0].send(ClosureResponder.okHead, body: .empty)
+        #expect(h.counters.snapshot.waiting == 1)
+        #expect(h.counters.snapshot.requests == 1)
+        #expect(h.counters.snapshot.accepts == 1)
+        try h.channel.close().wait()
+        #expect(h.counters.snapshot.active == 0)
+    }
+}
