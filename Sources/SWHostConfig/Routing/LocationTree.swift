@@ -71,8 +71,13 @@ public struct LocationTree: Sendable {
         if !noRegex {
             for r in regexes {
                 if let captures = r.regex?.match(uri) {
-                    if !r.children.isEmpty, case .final(let m) = r.children.find(uri: uri, bytes: bytes) { return .final(m) }
-                    if !r.children.isEmpty, case .prefix(let m) = r.children.find(uri: uri, bytes: bytes) { return .final(m) }
+                    // nginx searches a matched regex location's nested locations too.
+                    if !r.children.isEmpty {
+                        switch r.children.find(uri: uri, bytes: bytes) {
+                        case .final(let m), .prefix(let m): return .final(m)
+                        case .none: break
+                        }
+                    }
                     return .final(LocationMatch(location: r, captures: captures))
                 }
             }
