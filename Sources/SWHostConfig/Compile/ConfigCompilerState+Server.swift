@@ -31,7 +31,7 @@ extension ConfigCompilerState {
             listens = [listen]
         }
         if names.isEmpty { names = [.exact("")] }
-        let steps = try rewriteSteps(rewriteDirectives, ifContext: .ifServer, settings: nil)
+        let steps = rewriteDirectives.isEmpty ? [] : try rewriteSteps(rewriteDirectives, ifContext: .ifServer, settings: nil)
         let locations = try locationTree(locationBlocks, parent: level.settings, enclosing: nil)
         return ServerConfig(listens: listens, names: names, settings: level.settings, rewriteSteps: steps,
                             locations: locations, sourceLocation: d.location)
