@@ -102,7 +102,7 @@ import Testing
         let a = s.accessLogs[0]
         #expect(a.format.name == "main" && a.format.escape == .json && a.buffer == .kilobytes(32) && a.flush == .seconds(5))
         #expect(a.gzipLevel == 4 && a.condition != nil)
-        #expect(http.logFormats["main"]?.template.segments.count == 6)
+        #expect(http.logFormats["main"]?.template.segments.count == 5)
         #expect(try settings("access_log off;").accessLogs.isEmpty)
     }
 

@@ -53,4 +53,31 @@ import Testing
         #expect(table.select(host: "a") === table.servers[0])
         #expect(table.select(host: "b") === table.servers[1])
     }
+
+    @Test func wildcardCoversSpecificAddressesOnItsPort() throws {
+        let http = try compileHTTP("""
+            server { listen 80; server_name wild; }
+            server { listen 127.0.0.1:80; server_name lo; }
+            server { listen 127.0.0.1:81; server_name only; }
+            server { listen [::]:80; server_name v6; }
+            server { listen unix:/run/s.sock; server_name sock; }
+            """)
+        #expect(http.bindAddresses.map(\.description) == ["0.0.0.0:80", "127.0.0.1:81", "[::]:80", "unix:/run/s.sock"])
+        #expect(http.serverTable(local: .ipv4("127.0.0.1", port: 80))?.select(host: "x").primaryName == "lo")
+        #expect(http.serverTable(local: .ipv4("10.1.1.1", port: 80))?.select(host: "x").primaryName == "wild")
+        #expect(http.serverTable(local: .ipv6("::1", port: 80))?.select(host: "x").primaryName == "v6")
+        #expect(http.serverTable(local: .ipv4("10.1.1.1", port: 81)) == nil)
+    }
+
+    @Test func serverLevelTryFilesIsOnTheServerLevel() throws {
+        let server = try firstServer("server { listen 80; try_files $uri /index.html; }")
+        #expect(server.serverLevel.tryFiles?.fallback == .uri(VariableTemplate(literal: "/index.html")))
+    }
+
+    @Test func socketOptionsOncePerAddress() throws {
+        #expect(compileErrorLine("events {} http { server { listen 80 reuseport; } server { listen 80 reuseport; } }")
+                == "[emerg] duplicate listen options for 0.0.0.0:80 in /t.conf:1")
+        let http = try compileHTTP("server { listen 80; } server { listen 80 backlog=64 default_server; }")
+        #expect(http.listenOptions[.ipv4("0.0.0.0", port: 80)]?.backlog == 64)
+    }
 }

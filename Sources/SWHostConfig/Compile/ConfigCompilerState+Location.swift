@@ -112,7 +112,7 @@ extension ConfigCompilerState {
             }
         }
         let limitExcept = try limitExceptBlock.map { b throws(ConfigDiagnostic) in try compileLimitExcept(b, settings: level.settings) }
-        let steps = try rewriteSteps(rewriteDirectives, ifContext: .ifLocation, settings: level.settings)
+        let steps = rewriteDirectives.isEmpty ? [] : try rewriteSteps(rewriteDirectives, ifContext: .ifLocation, settings: level.settings)
         let children = try locationTree(nested, parent: level.settings, enclosing: Enclosing(name: name, modifier: modifier))
         return LocationConfig(name: name, modifier: modifier, regex: regex, settings: level.settings, handler: handler,
                               tryFiles: tryFiles, isInternal: isInternal, limitExcept: limitExcept, rewriteSteps: steps,

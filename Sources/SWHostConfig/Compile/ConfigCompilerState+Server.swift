@@ -8,9 +8,13 @@ extension ConfigCompilerState {
         var rewriteDirectives: [ConfigDirective] = []
         var locationBlocks: [ConfigDirective] = []
         var typesSeen = false
+        var tryFiles: TryFiles?
         for child in d.block ?? [] {
             let spec = try lookup(child, in: .server)
             switch child.name {
+            case "try_files":
+                guard tryFiles == nil else { throw duplicate(child) }
+                tryFiles = try parseTryFiles(child)
             case "listen":
                 let listen = try ListenParser.parse(child)
                 if listens.contains(where: { $0.address == listen.address }) {
@@ -31,10 +35,10 @@ extension ConfigCompilerState {
             listens = [listen]
         }
         if names.isEmpty { names = [.exact("")] }
-        let steps = try rewriteSteps(rewriteDirectives, ifContext: .ifServer, settings: nil)
+        let steps = rewriteDirectives.isEmpty ? [] : try rewriteSteps(rewriteDirectives, ifContext: .ifServer, settings: nil)
         let locations = try locationTree(locationBlocks, parent: level.settings, enclosing: nil)
         return ServerConfig(listens: listens, names: names, settings: level.settings, rewriteSteps: steps,
-                            locations: locations, sourceLocation: d.location)
+                            locations: locations, tryFiles: tryFiles, sourceLocation: d.location)
     }
 
     /// One `ServerTable` per address, with nginx's duplicate-default error and conflicting-name warnings.
@@ -55,7 +59,12 @@ extension ConfigCompilerState {
                     }
                     defaults[key] = server
                 }
-                if options[key] == nil || listen.backlog != nil || listen.reuseport || listen.ipv6only != nil {
+                if listen.setsSocketOptions {
+                    if let previous = options[key], previous.setsSocketOptions {
+                        throw ConfigDiagnostic(.emerg, "duplicate listen options for \(key)", at: listen.location)
+                    }
+                    options[key] = listen
+                } else if options[key] == nil {
                     options[key] = listen
                 }
             }

@@ -4,7 +4,8 @@
 /// directive that set each slot, for nginx's "is duplicate" messages.
 struct SettingsLevel {
     var settings: HTTPSettings
-    var slots: [String: String] = [:]
+    /// (slot, directive) pairs: a level sets few, so a linear scan beats hashing.
+    var slots: [(slot: String, directive: String)] = []
     let context: DirectiveContexts
 }
 
@@ -58,7 +59,7 @@ final class ConfigCompilerState {
     func apply(_ spec: DirectiveSpec, _ d: ConfigDirective, to level: inout SettingsLevel) throws(ConfigDiagnostic) {
         switch spec.action {
         case .settings(let slot, let reset, let apply):
-            if let previous = level.slots[slot] {
+            if let previous = level.slots.first(where: { $0.slot == slot })?.directive {
                 if reset == nil {
                     if previous == d.name { throw duplicate(d) }
                     throw ConfigDiagnostic(.emerg, "\"\(d.name)\" directive is duplicate, \"\(previous)\" directive was specified earlier",
@@ -66,7 +67,7 @@ final class ConfigCompilerState {
                 }
             } else {
                 reset?(&level.settings)
-                level.slots[slot] = d.name
+                level.slots.append((slot, d.name))
             }
             try apply(&level.settings, DirectiveInput(directive: d, compiler: self))
         case .ignored:

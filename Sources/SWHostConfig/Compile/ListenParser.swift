@@ -126,8 +126,6 @@ enum ServerNameParser {
                 names.append(.leadingWildcard(n))
             } else if n.hasSuffix(".*") {
                 names.append(.trailingWildcard(String(n.dropLast())))
-            } else if n.contains("*") {
-                throw ConfigDiagnostic(.emerg, "invalid server name or wildcard \"\(v)\" on 0.0.0.0:80", at: d.location)
             } else {
                 names.append(.exact(n))
             }

@@ -38,7 +38,7 @@ struct DirectiveInput {
 
     func number(_ i: Int = 0) throws(ConfigDiagnostic) -> Int {
         let s = self[i]
-        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(s) else { throw invalidValue }
+        guard !s.isEmpty, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(s) else { throw invalidValue }
         return n
     }
 

@@ -107,7 +107,7 @@ enum DirectiveTable {
         structural("break", .rewrite, .exactly(0)),
         structural("types", .hsl, .exactly(0), block: true),
         structural("limit_except", .location, .atLeast(1), block: true),
-        structural("try_files", .location, .atLeast(2)),
+        structural("try_files", [.server, .location], .atLeast(2)),
         structural("internal", .location, .exactly(0)),
         structural("log_format", .http, .atLeast(2)),
         structural("fastcgi_app", .http, .exactly(1), block: true),

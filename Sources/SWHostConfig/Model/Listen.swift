@@ -49,6 +49,12 @@ public struct ListenDirective: Sendable, Hashable {
     public var location: SourceLocation?
 
     public init(address: ListenAddress) { self.address = address }
+
+    /// True when the directive sets socket options (nginx allows them once per address).
+    public var setsSocketOptions: Bool {
+        backlog != nil || reuseport || ipv6only != nil || receiveBuffer != nil || sendBuffer != nil
+            || otherParameters.contains { $0 != "proxy_protocol" }
+    }
 }
 
 /// One `server_name` entry.

@@ -14,18 +14,20 @@ public final class ServerConfig: Sendable {
     public let rewriteSteps: [RewriteStep]
     /// Locations, ready for matching.
     public let locations: LocationTree
-    /// The server's own level as a location (no name), for requests matching no location.
+    /// The server's own level as a location (no name), for requests matching no location; it
+    /// carries a server-level `try_files`.
     public let serverLevel: LocationConfig
     public let sourceLocation: SourceLocation?
 
     public init(listens: [ListenDirective], names: [ServerName], settings: HTTPSettings, rewriteSteps: [RewriteStep],
-                locations: LocationTree, sourceLocation: SourceLocation?) {
+                locations: LocationTree, tryFiles: TryFiles? = nil, sourceLocation: SourceLocation?) {
         self.listens = listens
         self.names = names
         self.settings = settings
         self.rewriteSteps = rewriteSteps
         self.locations = locations
-        self.serverLevel = LocationConfig(name: "", modifier: .prefix, regex: nil, settings: settings, sourceLocation: sourceLocation)
+        self.serverLevel = LocationConfig(name: "", modifier: .prefix, regex: nil, settings: settings, tryFiles: tryFiles,
+                                          sourceLocation: sourceLocation)
         self.sourceLocation = sourceLocation
     }
 

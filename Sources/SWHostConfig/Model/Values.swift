@@ -201,15 +201,22 @@ public struct FastCGIApp: Sendable, Hashable {
     public func hash(into h: inout Hasher) { h.combine(name); h.combine(socket) }
 }
 
-/// What produces a location's response body.
+/// What produces a location's response body. Set per location and not inherited by nested
+/// locations (as nginx's content handlers).
 public enum ContentHandler: Sendable, Hashable {
-    /// Static files (root/alias, index, autoindex, try_files).
+    /// Static files (root/alias, index, autoindex, try_files). The default.
     case staticFiles
-    /// `fastcgi_pass`.
+    /// `fastcgi_pass ADDRESS|unix:PATH|APP;` (location, if in location). A bare name refers to a
+    /// `fastcgi_app` block (swhost); a name that is neither an address nor an app is an error at load.
     case fastcgi(FastCGIUpstream)
-    /// `cgi on` (program = the requested file) or `cgi_pass PROGRAM`.
+    /// `cgi on|off;` (swhost; location; default off): files in this location run as CGI/1.1
+    /// scripts (RFC 3875) instead of being served; `cgi_interpreter` picks an interpreter by extension.
+    /// `cgi_pass /path/to/program;` (swhost; location): every request in the location runs this
+    /// one program (path relative to the prefix), with the request path as `PATH_INFO`.
     case cgi(program: String?)
-    /// `swift_handler NAME [key=value ...]`.
+    /// `swift_handler NAME [key=value ...];` (swhost; location): an in-process Swift handler
+    /// registered under NAME (built in, or from a `load_module` library). The parameters are kept
+    /// in order for the handler to validate when it is instantiated.
     case swift(name: String, parameters: [SwiftHandlerParameter])
 }
 

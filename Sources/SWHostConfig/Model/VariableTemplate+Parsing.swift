@@ -57,6 +57,10 @@ extension VariableTemplate {
     /// User variables (`.user`) are returned as-is; the compiler checks them against `set`
     /// and named captures once the whole config is read, as nginx does.
     public init(parsing text: String) throws(ParseError) {
+        if !text.utf8.contains(UInt8(ascii: "$")) {
+            self.init(literal: text)
+            return
+        }
         var segments: [Segment] = []
         var literal = ""
         let chars = Array(text.unicodeScalars)

@@ -1,12 +1,22 @@
 // swhost: config language.
 
 import CPCRE2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A PCRE2 regex compiled (and JIT-compiled when available) at config load.
 ///
-/// `@unchecked Sendable`: the compiled `pcre2_code` is immutable after `init` and PCRE2 documents
-/// matching against one code object from many threads as safe as long as each match uses its own
-/// match data, which `match(_:)` allocates per call.
+/// JIT compilation is deferred to the first match: it costs ~10µs per pattern, which for a config
+/// with thousands of regex locations would dominate load time, and most patterns of a big config
+/// are never used by a given worker.
+///
+/// `@unchecked Sendable`: the compiled `pcre2_code` is only modified by the one-time JIT
+/// compilation, which runs under `lock`; every match takes `lock` first (so it happens after
+/// the JIT compilation finished) and uses its own match data, which PCRE2 documents as safe for
+/// concurrent matching against one code object.
 public final class ConfigRegex: @unchecked Sendable, Hashable, CustomStringConvertible {
     /// The pattern as written.
     public let pattern: String
@@ -16,6 +26,9 @@ public final class ConfigRegex: @unchecked Sendable, Hashable, CustomStringConve
     /// Named groups → group number.
     public let names: [String: Int]
     private let code: OpaquePointer
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    /// Guarded by `lock`.
+    private var jitAttempted = false
 
     /// The error text nginx prints: `pcre2_compile() failed: MESSAGE in "RE"` (plus ` at "REST"`
     /// when the error is not at the end).
@@ -44,8 +57,9 @@ public final class ConfigRegex: @unchecked Sendable, Hashable, CustomStringConve
             let rest = String(decoding: utf8[errorOffset...], as: UTF8.self)
             throw CompileError(message: "pcre2_compile() failed: \(text) in \"\(pattern)\" at \"\(rest)\"")
         }
-        _ = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) // optional: falls back to the interpreter
         self.code = compiled
+        lock = .allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
         captureCount = Int(count)
@@ -66,7 +80,21 @@ public final class ConfigRegex: @unchecked Sendable, Hashable, CustomStringConve
         self.names = names
     }
 
-    deinit { pcre2_code_free_8(code) }
+    deinit {
+        pcre2_code_free_8(code)
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    /// JIT-compiles on first use (optional: without JIT support PCRE2 interprets).
+    private func prepare() {
+        pthread_mutex_lock(lock)
+        if !jitAttempted {
+            jitAttempted = true
+            _ = pcre2_jit_compile_8(code, PCRE2_JIT_COMPLETE)
+        }
+        pthread_mutex_unlock(lock)
+    }
 
     /// Matches `subject`; nil when it does not match.
     public func match(_ subject: String) -> RegexMatch? {
@@ -77,6 +105,7 @@ public final class ConfigRegex: @unchecked Sendable, Hashable, CustomStringConve
     /// Matches raw bytes without copying (the request path's entry point).
     public func matches(_ subject: String) -> Bool {
         var s = subject
+        prepare()
         return s.withUTF8 { buffer in
             guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return false }
             defer { pcre2_match_data_free_8(data) }
@@ -85,6 +114,7 @@ public final class ConfigRegex: @unchecked Sendable, Hashable, CustomStringConve
     }
 
     private func match(utf8 buffer: UnsafeBufferPointer<UInt8>, subject: String) -> RegexMatch? {
+        prepare()
         guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }
         defer { pcre2_match_data_free_8(data) }
         let rc = pcre2_match_8(code, buffer.baseAddress, buffer.count, 0, 0, data, nil)

@@ -10,27 +10,50 @@
 /// 4. otherwise the longest prefix.
 /// `@named` locations are reachable only through `named(_:)`.
 public struct LocationTree: Sendable {
-    private var exact: [String: LocationConfig] = [:]
-    private var prefixes = PrefixIndex<LocationConfig>([])
-    private var regexes: [LocationConfig] = []
-    private var namedLocations: [String: LocationConfig] = [:]
-    /// All locations in config order (for introspection and `-T`-style dumps).
-    public private(set) var all: [LocationConfig] = []
+    /// Immutable tables behind one reference, so copying a tree (and reading a location's
+    /// `children`) costs one retain.
+    private final class Storage: Sendable {
+        let exact: [String: LocationConfig]
+        let prefixes: PrefixIndex<LocationConfig>
+        let regexes: [LocationConfig]
+        let named: [String: LocationConfig]
+        let all: [LocationConfig]
 
-    public init() {}
+        init(_ locations: [LocationConfig]) {
+            var exact: [String: LocationConfig] = [:]
+            var regexes: [LocationConfig] = []
+            var named: [String: LocationConfig] = [:]
+            var prefixEntries: [(key: [UInt8], value: LocationConfig)] = []
+            for location in locations {
+                switch location.modifier {
+                case .exact: exact[location.name] = location
+                case .prefix, .prefixNoRegex: prefixEntries.append((Array(location.name.utf8), location))
+                case .regex, .regexCaseless: regexes.append(location)
+                case .named: named[location.name] = location
+                }
+            }
+            self.exact = exact
+            self.regexes = regexes
+            self.named = named
+            self.prefixes = PrefixIndex(prefixEntries)
+            self.all = locations
+        }
+    }
+
+    private static let emptyStorage = Storage([])
+    private let storage: Storage
+
+    private var exact: [String: LocationConfig] { storage.exact }
+    private var prefixes: PrefixIndex<LocationConfig> { storage.prefixes }
+    private var regexes: [LocationConfig] { storage.regexes }
+    private var namedLocations: [String: LocationConfig] { storage.named }
+    /// All locations in config order (for introspection and `-T`-style dumps).
+    public var all: [LocationConfig] { storage.all }
+
+    public init() { storage = LocationTree.emptyStorage }
 
     public init(_ locations: [LocationConfig]) {
-        all = locations
-        var prefixEntries: [(key: [UInt8], value: LocationConfig)] = []
-        for location in locations {
-            switch location.modifier {
-            case .exact: exact[location.name] = location
-            case .prefix, .prefixNoRegex: prefixEntries.append((Array(location.name.utf8), location))
-            case .regex, .regexCaseless: regexes.append(location)
-            case .named: namedLocations[location.name] = location
-            }
-        }
-        prefixes = PrefixIndex(prefixEntries)
+        storage = locations.isEmpty ? LocationTree.emptyStorage : Storage(locations)
     }
 
     public var isEmpty: Bool { all.isEmpty }
@@ -71,8 +94,13 @@ public struct LocationTree: Sendable {
         if !noRegex {
             for r in regexes {
                 if let captures = r.regex?.match(uri) {
-                    if !r.children.isEmpty, case .final(let m) = r.children.find(uri: uri, bytes: bytes) { return .final(m) }
-                    if !r.children.isEmpty, case .prefix(let m) = r.children.find(uri: uri, bytes: bytes) { return .final(m) }
+                    // nginx searches a matched regex location's nested locations too.
+                    if !r.children.isEmpty {
+                        switch r.children.find(uri: uri, bytes: bytes) {
+                        case .final(let m), .prefix(let m): return .final(m)
+                        case .none: break
+                        }
+                    }
                     return .final(LocationMatch(location: r, captures: captures))
                 }
             }

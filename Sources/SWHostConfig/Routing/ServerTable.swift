@@ -72,6 +72,12 @@ public struct ServerTable: Sendable {
 
     /// Lowercase, without port and trailing dot (`Example.ORG.:8080` → `example.org`).
     static func normalize(_ host: some StringProtocol) -> String {
+        // Fast path: a Host that is already lowercase, without port or trailing dot.
+        if let plain = host as? String,
+           plain.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d || $0 == 0x2e || $0 == 0x5f }),
+           plain.utf8.last != 0x2e {
+            return plain
+        }
         var h = Substring(host)
         if h.first == "[" {
             if let close = h.firstIndex(of: "]") { h = h[...close] }
