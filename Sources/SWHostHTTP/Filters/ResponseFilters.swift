@@ -17,10 +17,10 @@ extension RequestProcessor {
         var reply = original
         if reply.closeWithoutResponse {
             state.sentStatus = 444
-            state.writer.abort { completion in
-                state.completion = completion
-                self.writeAccessLog(state)
-            }
+            state.writer.abort()
+            state.completion = ResponseCompletion(status: 444, headerBytes: 0, bodyBytes: 0, completed: true,
+                                                  endTimeMicroseconds: RequestState.nowMicroseconds())
+            writeAccessLog(state)
             return
         }
         if redirectToErrorPage(state, reply) { return }
