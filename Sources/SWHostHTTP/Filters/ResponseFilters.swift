@@ -159,13 +159,17 @@ extension RequestProcessor {
     /// (compressed once, then served from memory), small in-memory bodies at once.
     private func compress(_ reply: inout Reply, _ state: RequestState) {
         let level = state.settings.gzipCompLevel
+        let cacheable = reply.file.map { $0.size <= Int64(runtime.gzipVariants.maxEntryBytes) } ?? false
         switch reply.body {
-        case .file(let body) where body.length <= Int64(runtime.gzipVariants.maxEntryBytes):
-            let file = body.file
+        case .file where cacheable, .bytes where cacheable:
+            // A whole (small enough) file: compressed once per file version, then from memory.
+            guard let file = reply.file else { return }
+            let body = reply.body
             let key = GzipVariantCache.Key(device: file.device, inode: file.inode, size: file.size, mtime: file.mtime,
                                            mtimeNanoseconds: file.mtimeNanoseconds, level: level)
             guard let compressed = try? runtime.gzipVariants.variant(for: key, compress: {
-                try GzipCompressor.compress(descriptor: file.descriptor, offset: body.offset, length: body.length, level: level)
+                if case .bytes(let bytes) = body { return try GzipCompressor.compress(bytes, level: level) }
+                return try GzipCompressor.compress(descriptor: file.descriptor, offset: 0, length: file.size, level: level)
             }) else { return }
             reply.body = .bytes(compressed)
         case .bytes(let buffer):

@@ -182,7 +182,11 @@ extension RequestProcessor {
         reply.etag = state.settings.etag ? ETag(file: file) : nil
         reply.allowRanges = true
         reply.file = file
-        reply.body = .file(FileBody(file: file))
+        if let bytes = runtime.smallFiles.bytes(of: file) {
+            reply.body = .bytes(bytes)
+        } else {
+            reply.body = .file(FileBody(file: file))
+        }
         if state.settings.gzipStatic != .off {
             let mode: SWHostStatic.GzipStatic.Mode = state.settings.gzipStatic == .always ? .always : .on
             let accepts = clientAcceptsGzip(state)

@@ -22,6 +22,7 @@ public final class HTTPRuntime: Sendable {
     public let openFiles: SWHostStatic.OpenFileCache
     public let sniffer: MagicSniffer?
     public let gzipVariants: GzipVariantCache
+    public let smallFiles: SmallFileCache
     /// The software name for `Server:` and error pages.
     public let serverName = "swhost"
     public let serverVersion: String
@@ -39,6 +40,7 @@ public final class HTTPRuntime: Sendable {
         self.openFiles = SWHostStatic.OpenFileCache(configuration: .init(maxEntries: 4096, inactiveSeconds: 60, validSeconds: 1))
         self.sniffer = try? MagicSniffer()
         self.gzipVariants = GzipVariantCache()
+        self.smallFiles = SmallFileCache()
     }
 
     /// The per-location state, built on first use (a config may have 50,000 locations; most are
