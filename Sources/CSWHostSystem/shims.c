@@ -14,6 +14,7 @@ const uint64_t SWHOST_RESOLVE_NO_SYMLINKS = RESOLVE_NO_SYMLINKS;
 const uint64_t SWHOST_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;
 const int SWHOST_O_PATH = O_PATH;
 const int SWHOST_O_NOATIME = O_NOATIME;
+const short SWHOST_POSIX_SPAWN_SETSID = POSIX_SPAWN_SETSID;
 
 int swhost_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve) {
     struct open_how how;

@@ -7,6 +7,7 @@ import Dispatch
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import CSWHostSystem
 import SWHostConfig
 import SWHostHTTP
 import SWHostHTTPCore
@@ -28,6 +29,9 @@ enum ServeCommand {
         }
         for warning in loaded.compiled.warnings { console.report(warning) }
         let main = loaded.compiled.main
+        if main.daemon && !Daemon.isDaemonChild {
+            return Daemon.spawnAndWait(pidPath: main.pidPath, console: console)
+        }
 
         let errorLog: ErrorLog
         switch openErrorLog(main) {
@@ -70,6 +74,7 @@ enum ServeCommand {
             return 1
         }
         errorLog.log(.notice, "swhost/\(VersionCommand.version) started, pid \(getpid())")
+        if Daemon.isDaemonChild { Daemon.detachStandardError() }
 
         let controller = SignalController(server: server, errorLog: errorLog, paths: paths, options: options, pidPath: main.pidPath)
         controller.install()

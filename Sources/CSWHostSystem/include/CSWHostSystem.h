@@ -30,6 +30,9 @@ int swhost_spawn_addclosefrom(posix_spawn_file_actions_t *fa, int from);
 /* posix_spawn_file_actions_addchdir_np. */
 int swhost_spawn_addchdir(posix_spawn_file_actions_t *fa, const char *path);
 
+/* POSIX_SPAWN_SETSID (a GNU extension the Glibc module does not show). */
+extern const short SWHOST_POSIX_SPAWN_SETSID;
+
 /* fcntl wrappers (fcntl is variadic). */
 int swhost_set_cloexec(int fd, int on);
 int swhost_set_nonblocking(int fd, int on);

@@ -22,8 +22,9 @@ public struct MainConfig: Sendable {
     public var user: (name: String, group: String?)?
     /// `load_module PATH` (absolute), in order.
     public var loadModules: [String] = []
-    /// `daemon`; default on.
-    public var daemon = true
+    /// `daemon`; default **off**, unlike nginx: swhost stays in the foreground (what systemd units,
+    /// containers and `scripts/run` want) unless the config says `daemon on`.
+    public var daemon = false
     /// `master_process`; default on.
     public var masterProcess = true
     /// `worker_timeout TIME` (swhost; main; default 60s): a worker that does not report progress
