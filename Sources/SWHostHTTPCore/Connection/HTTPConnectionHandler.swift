@@ -305,7 +305,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         state = .closed
         cancelTimers()
         var buffer = context.channel.allocator.buffer(capacity: 512)
-        ErrorPage.render(error, configuration: configuration, into: &buffer)
+        DefaultErrorPage.render(error, configuration: configuration, into: &buffer)
         // Closing the channel after the flushed write: the page is out before the FIN.
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).whenComplete { _ in
