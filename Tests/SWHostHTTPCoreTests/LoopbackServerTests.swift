@@ -38,6 +38,12 @@ struct LoopbackResponder: HTTPResponder {
             writer.send(head, body: .parts([.bytes(ByteBuffer(string: "<")), .file(FileBody(file: file, offset: 0, length: 5)), .bytes(ByteBuffer(string: ">"))]))
         case "/stream": writer.send(head, body: .stream(ChunkStream(chunks: ["abc", "defgh"], failAtEnd: false), length: nil))
         case "/broken": writer.send(head, body: .stream(ChunkStream(chunks: ["abc"], failAtEnd: true), length: nil))
+        case "/echo":
+            // Off the event loop, as an async handler would: both calls hop to the loop.
+            Task.detached {
+                let body = try await request.collectBody(limit: 1000).get()
+                writer.send(head, body: .bytes(body))
+            }
         default: writer.send(ResponseHead(status: 404, headers: ["Server": "swhost"]), body: .empty)
         }
     }
@@ -123,6 +129,14 @@ func rawExchange(port: Int, _ request: String) throws -> [UInt8] {
             let r10 = Self.split(try rawExchange(port: port, "GET /stream HTTP/1.0\r\n\r\n"))
             #expect(r10.head == "HTTP/1.1 200 OK\r\nServer: swhost\r\nDate: D\r\nConnection: close")
             #expect(String(decoding: r10.body, as: UTF8.self) == "abcdefgh")
+        }
+    }
+
+    @Test func bodyAndResponseFromAnotherThread() async throws {
+        try await withServer { port in
+            let r = Self.split(try rawExchange(port: port, "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"))
+            #expect(r.head == "HTTP/1.1 200 OK\r\nServer: swhost\r\nDate: D\r\nContent-Length: 5\r\nConnection: close")
+            #expect(String(decoding: r.body, as: UTF8.self) == "hello")
         }
     }
 
