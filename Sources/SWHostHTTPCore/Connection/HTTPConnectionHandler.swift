@@ -102,12 +102,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let wasOpen = state != .closed
         state = .closed
         cancelTimers()
         setPhase(.none)
         if body.consumer != nil { failBody(.connectionClosed) }
-        if wasOpen, response.started, !response.finished { finishResponse(success: false) }
+        // Also after our own close (timeouts): the access log still gets its line.
+        if response.started, !response.finished { finishResponse(success: false) }
         context.fireChannelInactive()
     }
 
@@ -123,7 +123,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             quiescing = true
-            // Idle keep-alive connections go now; busy ones close after their response.
             // Idle connections (fresh or keep-alive, no request bytes yet) close now, as nginx's
             // graceful shutdown closes reusable connections; busy ones close after their response.
             if state == .readingHead && input.readableBytes == 0 { close() }
