@@ -44,6 +44,23 @@ struct LoopbackResponder: HTTPResponder {
                 let body = try await request.collectBody(limit: 1000).get()
                 writer.send(head, body: .bytes(body))
             }
+        case "/upload":
+            // Async consumption with tiny watermarks: reads pause and resume many times.
+            let body = request.bodySequence(limit: 1 << 20, lowWatermark: 1024, highWatermark: 4096)
+            Task.detached {
+                var total = 0
+                var sum = 0
+                do {
+                    for try await chunk in body {
+                        total += chunk.readableBytes
+                        sum = chunk.readableBytesView.reduce(sum) { ($0 &+ Int($1)) & 0xFFFFFF }
+                        try await Task.sleep(nanoseconds: 100_000)
+                    }
+                    writer.send(head, body: .bytes(ByteBuffer(string: "\(total) \(sum)")))
+                } catch {
+                    writer.send(ResponseHead(status: 413, headers: ["Server": "swhost"]), body: .empty)
+                }
+            }
         default: writer.send(ResponseHead(status: 404, headers: ["Server": "swhost"]), body: .empty)
         }
     }
@@ -62,7 +79,13 @@ func rawExchange(port: Int, _ request: String) throws -> [UInt8] {
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
     precondition(rc == 0)
-    _ = request.withCString { send(fd, $0, strlen($0), 0) }
+    let bytes = Array(request.utf8)
+    var sent = 0
+    while sent < bytes.count {
+        let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        if n <= 0 { break }
+        sent += n
+    }
     var out = [UInt8]()
     var buf = [UInt8](repeating: 0, count: 65536)
     while true {
@@ -137,6 +160,17 @@ func rawExchange(port: Int, _ request: String) throws -> [UInt8] {
             let r = Self.split(try rawExchange(port: port, "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"))
             #expect(r.head == "HTTP/1.1 200 OK\r\nServer: swhost\r\nDate: D\r\nContent-Length: 5\r\nConnection: close")
             #expect(String(decoding: r.body, as: UTF8.self) == "hello")
+        }
+    }
+
+    @Test func largeBodyThroughTheAsyncSequenceWithBackpressure() async throws {
+        try await withServer { port in
+            let payload = String(repeating: "0123456789abcdef", count: 20_000)  // 320 000 bytes
+            let sum = payload.utf8.reduce(0) { ($0 &+ Int($1)) & 0xFFFFFF }
+            let r = Self.split(try rawExchange(port: port, "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: \(payload.utf8.count)\r\nConnection: close\r\n\r\n" + payload))
+            #expect(String(decoding: r.body, as: UTF8.self) == "320000 \(sum)")
+            let big = Self.split(try rawExchange(port: port, "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n"))
+            #expect(big.head.hasPrefix("HTTP/1.1 413 Request Entity Too Large\r\n"))
         }
     }
 
