@@ -174,6 +174,21 @@ func rawExchange(port: Int, _ request: String) throws -> [UInt8] {
         }
     }
 
+    /// The client is still sending when 413 goes out: without a lingering close the unread bytes
+    /// make the kernel answer with RST, and the client may never see the response.
+    @Test func tooLargeBodyStillSentGets413() async throws {
+        try await withServer { port in
+            let payload = String(repeating: "x", count: 3_000_000)
+            let r = Self.split(try rawExchange(port: port, "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 3000000\r\n\r\n" + payload))
+            #expect(r.head.hasPrefix("HTTP/1.1 413 Request Entity Too Large\r\n"))
+            // Chunked: the limit is found while reading, with megabytes still on the way.
+            let chunked = "POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + String(repeating: "10000\r\n" + String(repeating: "y", count: 65536) + "\r\n", count: 48) + "0\r\n\r\n"
+            let c = Self.split(try rawExchange(port: port, chunked))
+            #expect(c.head.hasPrefix("HTTP/1.1 413 Request Entity Too Large\r\n"))
+        }
+    }
+
     @Test func failingStreamClosesWithoutTheLastChunk() async throws {
         try await withServer { port in
             let r = Self.split(try rawExchange(port: port, "GET /broken HTTP/1.1\r\nHost: a\r\n\r\n"))
