@@ -93,7 +93,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             localPort = a.port ?? 0
         }
         if let a = context.channel.remoteAddress {
-            remoteAddress = a.ipAddress ?? ""
+            // nginx's $remote_addr is "unix:" on unix-domain sockets.
+            if case .unixDomainSocket = a { remoteAddress = "unix:" } else { remoteAddress = a.ipAddress ?? "" }
             remotePort = a.port ?? 0
         }
         setPhase(.reading)
