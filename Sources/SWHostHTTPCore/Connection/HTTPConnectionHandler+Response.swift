@@ -205,14 +205,18 @@ extension HTTPConnectionHandler {
             status: response.status, headerBytes: response.headerBytes, bodyBytes: response.bodyBytes,
             completed: success, endTimeMicroseconds: Self.nowMicroseconds()
         ))
-        guard state != .closed else { return }
-        if !success || !response.keepAlive {
+        guard !isShutDown else { return }
+        if !success {
             close()
+            return
+        }
+        if !response.keepAlive {
+            closeAfterResponse()
             return
         }
         if !body.finished {
             if body.failed {
-                close()
+                closeAfterResponse()
                 return
             }
             state = .draining
