@@ -197,3 +197,42 @@ func rawExchange(port: Int, _ request: String) throws -> [UInt8] {
         }
     }
 }
+
+@Suite(.serialized) struct LingeringCloseTests {
+    /// After a final response with body bytes still unread, the server shuts down only its write
+    /// side: more client bytes are discarded, not answered with RST.
+    @Test(arguments: [true, false])
+    func unreadBodyIsDiscardedNotReset(lingering: Bool) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server = HTTPServer(group: group, responder: TagResponder())
+        var conf = ConnectionConfiguration()
+        conf.lingeringClose = lingering
+        let bound = try await server.start([ListenerConfiguration(address: .tcp(host: "127.0.0.1", port: 0), connection: conf)])
+        let port = try #require(bound[0].localAddress?.port)
+
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        _ = "POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: 100000\r\n\r\n0123456789".withCString { send(fd, $0, strlen($0), 0) }
+        #expect(readAll(fd).hasPrefix("HTTP/1.1 200 OK\r\n"))  // up to the server's FIN
+        // More of the body after the response: a lingering server discards it; a closed socket
+        // answers with RST, which fails the next send.
+        let more = [UInt8](repeating: 0x7A, count: 1000)
+        _ = more.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        usleep(100_000)
+        let second = more.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        if lingering {
+            #expect(second == 1000)
+        } else {
+            #expect(second < 0)  // control: without lingering the peer resets
+        }
+        try await server.quiesce().get()
+        try await group.shutdownGracefully()
+    }
+}

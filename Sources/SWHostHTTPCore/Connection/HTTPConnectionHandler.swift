@@ -131,7 +131,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             quiescing = true
             // Idle connections (fresh or keep-alive, no request bytes yet) close now, as nginx's
             // graceful shutdown closes reusable connections; busy ones close after their response.
-            if state == .readingHead && input.readableBytes == 0 { close() }
+            if state == .readingHead && input.readableBytes == 0 || state == .lingering { close() }
             return
         }
         context.fireUserInboundEventTriggered(event)
