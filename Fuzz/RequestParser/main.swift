@@ -19,6 +19,16 @@ public func fuzzRequest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(second == outcome, "split parse differs: \(second) vs \(outcome)")
     }
 
+    // Byte by byte: every resume point at once.
+    var stepwise = HTTPRequestHeadParser(limits: limits)
+    var last = HTTPRequestHeadParser.Outcome.needMore
+    var n = 0
+    while n < size && last == .needMore {
+        n += 1
+        last = stepwise.parse(UnsafeRawBufferPointer(rebasing: input[0..<n]))
+    }
+    precondition(last == outcome, "byte-by-byte parse differs: \(last) vs \(outcome)")
+
     guard case .complete(let headLength) = outcome else { return 0 }
     precondition(headLength > 0 && headLength <= size && headLength <= limits.maximumHeadSize)
     guard case .success(let head) = whole.makeHead(input) else { return 0 }

@@ -46,6 +46,12 @@ import Testing
         #expect(try h.output() == errorPage("400 Bad Request", software: "swhost"))
     }
 
+    /// nginx 1.22's 404 page byte for byte, footer name swapped.
+    @Test func defaultErrorPageMatchesNginx() {
+        #expect(DefaultErrorPage.body(status: 404, software: "nginx/1.22.1")
+            == "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n")
+    }
+
     @Test func headerTimeoutClosesWithoutAnswer() throws {
         let h = try Harness()
         try h.send("GET / HTTP/1.1\r\n")

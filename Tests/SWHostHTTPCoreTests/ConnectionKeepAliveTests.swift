@@ -137,6 +137,13 @@ import Testing
         #expect(try h.output() == "HTTP/1.1 304 Not Modified\r\nServer: swhost\r\nDate: D\r\nConnection: keep-alive\r\nETag: \"x\"\r\n\r\n")
     }
 
+    @Test func framingFieldsFromTheResponderAreDropped() throws {
+        let head = ResponseHead(status: 200, headers: ["Server": "swhost", "Content-Length": "99", "transfer-encoding": "chunked", "Connection": "x", "X": "y"])
+        let h = try Harness(ClosureResponder { _, w in w.send(head, body: .bytes(ByteBuffer(string: "ok\n"))) })
+        try h.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try h.output() == "HTTP/1.1 200 OK\r\nServer: swhost\r\nDate: D\r\nContent-Length: 3\r\nConnection: keep-alive\r\nX: y\r\n\r\nok\n")
+    }
+
     @Test func prerenderedHeadIsSentWithFraming() throws {
         let head = ResponseHead(status: 200, headers: ["Server": "swhost", "Content-Type": "text/plain"]).prerendered()
         let h = try Harness(ClosureResponder { _, w in w.send(head, body: .bytes(ByteBuffer(string: "ok\n"))) })

@@ -18,7 +18,10 @@ final class StallingWriter: ChannelOutboundHandler, @unchecked Sendable {  // us
 
 @Suite struct ConnectionTimeoutTests {
     @Test func sendTimeoutClosesAStalledResponse() throws {
-        let h = try Harness()
+        let box = CompletionBox()
+        let h = try Harness(ClosureResponder { _, w in
+            w.send(ClosureResponder.okHead, body: .bytes(ByteBuffer(string: "ok\n"))) { box.value = $0 }
+        })
         let staller = StallingWriter()
         try h.channel.pipeline.syncOperations.addHandler(staller, position: .first)
         try h.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -27,6 +30,7 @@ final class StallingWriter: ChannelOutboundHandler, @unchecked Sendable {  // us
         #expect(h.isOpen)
         h.advance(.seconds(2))
         #expect(!h.isOpen)
+        #expect(box.value?.completed == false)  // logged as incomplete
         for p in staller.held { p?.fail(ChannelError.ioOnClosedChannel) }
     }
 

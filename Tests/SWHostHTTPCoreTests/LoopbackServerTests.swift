@@ -38,6 +38,29 @@ struct LoopbackResponder: HTTPResponder {
             writer.send(head, body: .parts([.bytes(ByteBuffer(string: "<")), .file(FileBody(file: file, offset: 0, length: 5)), .bytes(ByteBuffer(string: ">"))]))
         case "/stream": writer.send(head, body: .stream(ChunkStream(chunks: ["abc", "defgh"], failAtEnd: false), length: nil))
         case "/broken": writer.send(head, body: .stream(ChunkStream(chunks: ["abc"], failAtEnd: true), length: nil))
+        case "/echo":
+            // Off the event loop, as an async handler would: both calls hop to the loop.
+            Task.detached {
+                let body = try await request.collectBody(limit: 1000).get()
+                writer.send(head, body: .bytes(body))
+            }
+        case "/upload":
+            // Async consumption with tiny watermarks: reads pause and resume many times.
+            let body = request.bodySequence(limit: 1 << 20, lowWatermark: 1024, highWatermark: 4096)
+            Task.detached {
+                var total = 0
+                var sum = 0
+                do {
+                    for try await chunk in body {
+                        total += chunk.readableBytes
+                        sum = chunk.readableBytesView.reduce(sum) { ($0 &+ Int($1)) & 0xFFFFFF }
+                        try await Task.sleep(nanoseconds: 100_000)
+                    }
+                    writer.send(head, body: .bytes(ByteBuffer(string: "\(total) \(sum)")))
+                } catch {
+                    writer.send(ResponseHead(status: 413, headers: ["Server": "swhost"]), body: .empty)
+                }
+            }
         default: writer.send(ResponseHead(status: 404, headers: ["Server": "swhost"]), body: .empty)
         }
     }
@@ -56,7 +79,13 @@ func rawExchange(port: Int, _ request: String) throws -> [UInt8] {
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
     precondition(rc == 0)
-    _ = request.withCString { send(fd, $0, strlen($0), 0) }
+    let bytes = Array(request.utf8)
+    var sent = 0
+    while sent < bytes.count {
+        let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        if n <= 0 { break }
+        sent += n
+    }
     var out = [UInt8]()
     var buf = [UInt8](repeating: 0, count: 65536)
     while true {
@@ -126,11 +155,84 @@ func rawExchange(port: Int, _ request: String) throws -> [UInt8] {
         }
     }
 
+    @Test func bodyAndResponseFromAnotherThread() async throws {
+        try await withServer { port in
+            let r = Self.split(try rawExchange(port: port, "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"))
+            #expect(r.head == "HTTP/1.1 200 OK\r\nServer: swhost\r\nDate: D\r\nContent-Length: 5\r\nConnection: close")
+            #expect(String(decoding: r.body, as: UTF8.self) == "hello")
+        }
+    }
+
+    @Test func largeBodyThroughTheAsyncSequenceWithBackpressure() async throws {
+        try await withServer { port in
+            let payload = String(repeating: "0123456789abcdef", count: 20_000)  // 320 000 bytes
+            let sum = payload.utf8.reduce(0) { ($0 &+ Int($1)) & 0xFFFFFF }
+            let r = Self.split(try rawExchange(port: port, "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: \(payload.utf8.count)\r\nConnection: close\r\n\r\n" + payload))
+            #expect(String(decoding: r.body, as: UTF8.self) == "320000 \(sum)")
+            let big = Self.split(try rawExchange(port: port, "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n"))
+            #expect(big.head.hasPrefix("HTTP/1.1 413 Request Entity Too Large\r\n"))
+        }
+    }
+
+    /// The client is still sending when 413 goes out: without a lingering close the unread bytes
+    /// make the kernel answer with RST, and the client may never see the response.
+    @Test func tooLargeBodyStillSentGets413() async throws {
+        try await withServer { port in
+            let payload = String(repeating: "x", count: 3_000_000)
+            let r = Self.split(try rawExchange(port: port, "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 3000000\r\n\r\n" + payload))
+            #expect(r.head.hasPrefix("HTTP/1.1 413 Request Entity Too Large\r\n"))
+            // Chunked: the limit is found while reading, with megabytes still on the way.
+            let chunked = "POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + String(repeating: "10000\r\n" + String(repeating: "y", count: 65536) + "\r\n", count: 48) + "0\r\n\r\n"
+            let c = Self.split(try rawExchange(port: port, chunked))
+            #expect(c.head.hasPrefix("HTTP/1.1 413 Request Entity Too Large\r\n"))
+        }
+    }
+
     @Test func failingStreamClosesWithoutTheLastChunk() async throws {
         try await withServer { port in
             let r = Self.split(try rawExchange(port: port, "GET /broken HTTP/1.1\r\nHost: a\r\n\r\n"))
             #expect(r.head.contains("Transfer-Encoding: chunked"))
             #expect(String(decoding: r.body, as: UTF8.self) == "3\r\nabc\r\n")
         }
+    }
+}
+
+@Suite(.serialized) struct LingeringCloseTests {
+    /// After a final response with body bytes still unread, the server shuts down only its write
+    /// side: more client bytes are discarded, not answered with RST.
+    @Test(arguments: [true, false])
+    func unreadBodyIsDiscardedNotReset(lingering: Bool) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server = HTTPServer(group: group, responder: TagResponder())
+        var conf = ConnectionConfiguration()
+        conf.lingeringClose = lingering
+        let bound = try await server.start([ListenerConfiguration(address: .tcp(host: "127.0.0.1", port: 0), connection: conf)])
+        let port = try #require(bound[0].localAddress?.port)
+
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        _ = "POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: 100000\r\n\r\n0123456789".withCString { send(fd, $0, strlen($0), 0) }
+        #expect(readAll(fd).hasPrefix("HTTP/1.1 200 OK\r\n"))  // up to the server's FIN
+        // More of the body after the response: a lingering server discards it; a closed socket
+        // answers with RST, which fails the next send.
+        let more = [UInt8](repeating: 0x7A, count: 1000)
+        _ = more.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        usleep(100_000)
+        let second = more.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        if lingering {
+            #expect(second == 1000)
+        } else {
+            #expect(second < 0)  // control: without lingering the peer resets
+        }
+        try await server.quiesce().get()
+        try await group.shutdownGracefully()
     }
 }

@@ -97,3 +97,35 @@ func readAll(_ fd: CInt) -> String {
         try await group.shutdownGracefully()
     }
 }
+
+@Suite(.serialized) struct ServerStressTests {
+    /// Several clients at once, each pipelining many requests in one write over a real socket:
+    /// every request gets its response, in order, and the counters add up.
+    @Test func concurrentPipelinedClientsAllGetTheirResponses() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let server = HTTPServer(group: group, responder: TagResponder())
+        let bound = try await server.start([ListenerConfiguration(address: .tcp(host: "127.0.0.1", port: 0), tag: 5)])
+        let port = try #require(bound[0].localAddress?.port)
+        let perClient = 200
+        let clients = 6
+        let results = try await withThrowingTaskGroup(of: Int.self) { tasks in
+            for _ in 0..<clients {
+                tasks.addTask {
+                    var request = ""
+                    for i in 0..<perClient { request += "GET /\(i) HTTP/1.1\r\nHost: a\r\n\r\n" }
+                    request += "GET /last HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                    let out = String(decoding: try rawExchange(port: port, request), as: UTF8.self)
+                    return out.components(separatedBy: "HTTP/1.1 200 OK\r\n").count - 1
+                }
+            }
+            var all: [Int] = []
+            for try await n in tasks { all.append(n) }
+            return all
+        }
+        #expect(results == Array(repeating: perClient + 1, count: clients))
+        #expect(server.counters.snapshot.requests == clients * (perClient + 1))
+        try await server.quiesce().get()
+        #expect(server.counters.snapshot.active == 0)
+        try await group.shutdownGracefully()
+    }
+}

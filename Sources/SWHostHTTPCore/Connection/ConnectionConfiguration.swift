@@ -35,6 +35,14 @@ public struct ConnectionConfiguration: Sendable {
     public var maximumDrainBytes: Int64
     /// Bytes of pipelined input buffered while a response is in flight before reads pause.
     public var maximumBufferedInput: Int
+    /// `lingering_close` (on): after a final response while the client may still be sending,
+    /// shut down only the write side and discard input for a while, so unread bytes do not make
+    /// the kernel reset the connection before the client has read the response.
+    public var lingeringClose: Bool
+    /// `lingering_time` (30s): the longest the discarding goes on.
+    public var lingeringTime: TimeAmount
+    /// `lingering_timeout` (5s): the longest wait for more input while discarding.
+    public var lingeringTimeout: TimeAmount
 
     public init(
         headerLimits: HeaderLimits = HeaderLimits(),
@@ -50,7 +58,10 @@ public struct ConnectionConfiguration: Sendable {
         serverName: String = "swhost",
         serverVersion: String = "0.1.0",
         maximumDrainBytes: Int64 = 1 << 20,
-        maximumBufferedInput: Int = 64 * 1024
+        maximumBufferedInput: Int = 64 * 1024,
+        lingeringClose: Bool = true,
+        lingeringTime: TimeAmount = .seconds(30),
+        lingeringTimeout: TimeAmount = .seconds(5)
     ) {
         self.headerLimits = headerLimits
         self.clientHeaderTimeout = clientHeaderTimeout
@@ -66,6 +77,9 @@ public struct ConnectionConfiguration: Sendable {
         self.serverVersion = serverVersion
         self.maximumDrainBytes = maximumDrainBytes
         self.maximumBufferedInput = maximumBufferedInput
+        self.lingeringClose = lingeringClose
+        self.lingeringTime = lingeringTime
+        self.lingeringTimeout = lingeringTimeout
     }
 
     /// `swhost/0.1.0` or `swhost`, per `serverTokens`.

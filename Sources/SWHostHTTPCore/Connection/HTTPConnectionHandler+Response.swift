@@ -115,6 +115,9 @@ extension HTTPConnectionHandler {
         let fields = head.headers
         var i = 0
         func field(_ f: HTTPHeaderList.Element) {
+            // The core owns framing: a Content-Length or Transfer-Encoding passed through from an
+            // upstream must never sit next to the writer's own (response splitting).
+            if isCoreOwned(f.name) { return }
             buffer.writeString(f.name)
             buffer.writeStaticString(": ")
             buffer.writeString(f.value)
@@ -128,6 +131,17 @@ extension HTTPConnectionHandler {
         buffer.writeStaticString(keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n")
         while i < fields.count { field(fields[i]); i += 1 }
         buffer.writeStaticString("\r\n")
+    }
+
+    /// `Date`, `Connection`, `Content-Length`, `Transfer-Encoding`: written by the core only.
+    static func isCoreOwned(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 4: HTTPHeaderList.equalsIgnoringCase(name, "date")
+        case 10: HTTPHeaderList.equalsIgnoringCase(name, "connection")
+        case 14: HTTPHeaderList.equalsIgnoringCase(name, "content-length")
+        case 17: HTTPHeaderList.equalsIgnoringCase(name, "transfer-encoding")
+        default: false
+        }
     }
 
     private static func writeFraming(_ framing: Framing, into buffer: inout ByteBuffer) {
@@ -191,14 +205,18 @@ extension HTTPConnectionHandler {
             status: response.status, headerBytes: response.headerBytes, bodyBytes: response.bodyBytes,
             completed: success, endTimeMicroseconds: Self.nowMicroseconds()
         ))
-        guard state != .closed else { return }
-        if !success || !response.keepAlive {
+        guard !isShutDown else { return }
+        if !success {
             close()
+            return
+        }
+        if !response.keepAlive {
+            closeAfterResponse()
             return
         }
         if !body.finished {
             if body.failed {
-                close()
+                closeAfterResponse()
                 return
             }
             state = .draining

@@ -46,11 +46,25 @@ extension HTTPConnectionHandler {
         }
     }
 
+    /// `lingering_timeout`, capped by what is left of `lingering_time`.
+    func armLingerTimer() {
+        guard let context else { return }
+        lingerTimer?.cancel()
+        let left = lingerDeadline - .now()
+        let wait = min(configuration.lingeringTimeout, left)
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        lingerTimer = context.eventLoop.scheduleTask(in: max(wait, .zero)) {
+            loopBound.value.close()
+        }
+    }
+
     func cancelTimers() {
         headerTimer?.cancel()
         bodyTimer?.cancel()
         sendTimer?.cancel()
         idleTimer?.cancel()
+        lingerTimer?.cancel()
+        lingerTimer = nil
         headerTimer = nil
         bodyTimer = nil
         sendTimer = nil

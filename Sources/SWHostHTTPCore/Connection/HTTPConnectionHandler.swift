@@ -24,6 +24,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case inFlight
         /// The response is written; the rest of the request body is being discarded.
         case draining
+        /// The response is out and the write side shut down; input is read and discarded until the
+        /// client closes or the lingering timers run out.
+        case lingering
         /// The connection is closing; nothing more is read or handled.
         case closed
     }
@@ -62,6 +65,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var bodyTimer: Scheduled<Void>?
     var sendTimer: Scheduled<Void>?
     var idleTimer: Scheduled<Void>?
+    var lingerTimer: Scheduled<Void>?
+    var lingerDeadline = NIODeadline.distantFuture
 
     init(configuration: ConnectionConfiguration, responder: any HTTPResponder, listenerTag: Int, counters: ConnectionCounters) {
         self.configuration = configuration
@@ -93,7 +98,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             localPort = a.port ?? 0
         }
         if let a = context.channel.remoteAddress {
-            remoteAddress = a.ipAddress ?? ""
+            // nginx's $remote_addr is "unix:" on unix-domain sockets.
+            if case .unixDomainSocket = a { remoteAddress = "unix:" } else { remoteAddress = a.ipAddress ?? "" }
             remotePort = a.port ?? 0
         }
         setPhase(.reading)
@@ -102,12 +108,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let wasOpen = state != .closed
         state = .closed
         cancelTimers()
         setPhase(.none)
         if body.consumer != nil { failBody(.connectionClosed) }
-        if wasOpen, response.started, !response.finished { finishResponse(success: false) }
+        // Also after our own close (timeouts): the access log still gets its line.
+        if response.started, !response.finished { finishResponse(success: false) }
         context.fireChannelInactive()
     }
 
@@ -123,10 +129,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             quiescing = true
-            // Idle keep-alive connections go now; busy ones close after their response.
             // Idle connections (fresh or keep-alive, no request bytes yet) close now, as nginx's
             // graceful shutdown closes reusable connections; busy ones close after their response.
-            if state == .readingHead && input.readableBytes == 0 { close() }
+            if state == .readingHead && input.readableBytes == 0 || state == .lingering { close() }
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -135,6 +140,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if state == .lingering {
+            armLingerTimer()
+            return
+        }
         guard state != .closed else { return }
         var bytes = unwrapInboundIn(data)
         if input.readableBytes == 0 {
@@ -160,7 +169,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var readAllowed: Bool {
         switch state {
         case .readingHead: return true
-        case .draining: return true
+        case .draining, .lingering: return true
         case .inFlight: return body.wantsData
         case .closed: return false
         }
@@ -182,7 +191,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         busy = true
         body()
         // A loop, not recursion: a packet of pipelined requests answered synchronously stays flat.
-        while pendingFinish && state != .closed {
+        while pendingFinish && !isShutDown {
             pendingFinish = false
             requestFinished()
             if state == .readingHead && input.readableBytes > 0 { processLoop() }
@@ -199,7 +208,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func processLoop() {
         while true {
             switch state {
-            case .closed:
+            case .closed, .lingering:
                 return
             case .readingHead:
                 guard input.readableBytes > 0 else { return }
@@ -275,7 +284,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// After a response and its request body are done: next request, or close. Only from `exclusive`.
     private func requestFinished() {
-        guard state != .closed else { return }
+        guard !isShutDown else { return }
         request = nil
         body = BodyState()
         if !response.keepAlive {
@@ -301,23 +310,57 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Errors the core answers itself
 
     func sendError(_ error: HTTPParseError) {
-        guard let context, state != .closed else { return }
-        state = .closed
+        guard let context, !isShutDown else { return }
         cancelTimers()
         var buffer = context.channel.allocator.buffer(capacity: 512)
-        ErrorPage.render(error, configuration: configuration, into: &buffer)
-        // Closing the channel after the flushed write: the page is out before the FIN.
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).whenComplete { _ in
-            channel.close(promise: nil)
+        DefaultErrorPage.render(error, configuration: configuration, into: &buffer)
+        // The client may still be sending (a long header, a body): linger once the page is out.
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        state = .lingering
+        input.clear()
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).whenComplete { result in
+            let handler = bound.value
+            switch result {
+            case .success: handler.startLingering()
+            case .failure: handler.close()
+            }
         }
     }
+
+    var isShutDown: Bool { state == .closed || state == .lingering }
 
     func close() {
         guard let context else { return }
         state = .closed
         cancelTimers()
         context.close(promise: nil)
+    }
+
+    /// Closes after a final response: lingering when the client may still be sending.
+    func closeAfterResponse() {
+        guard context != nil, state != .closed else { return }
+        let maySend = !body.finished || input.readableBytes > 0
+        guard configuration.lingeringClose, maySend else {
+            close()
+            return
+        }
+        if body.consumer != nil { failBody(.connectionClosed) }
+        state = .lingering
+        input.clear()
+        startLingering()
+    }
+
+    /// Shuts down the write side and discards input until EOF or the lingering timers.
+    func startLingering() {
+        guard let context, state == .lingering else { return }
+        cancelTimers()
+        lingerDeadline = .now() + configuration.lingeringTime
+        armLingerTimer()
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenFailure { _ in bound.value.close() }
+        context.close(mode: .output, promise: promise)
+        resumeReadingIfNeeded()
     }
 
     func setPhase(_ new: ConnectionCounters.Phase) {

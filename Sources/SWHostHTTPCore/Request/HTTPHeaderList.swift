@@ -74,10 +74,27 @@ extension HTTPHeaderList {
     /// e.g. `Connection: keep-alive, Upgrade`.
     public func containsToken(_ token: String, in name: String) -> Bool {
         for h in storage where Self.equalsIgnoringCase(h.name, name) {
-            for part in h.value.utf8.split(separator: UInt8(ascii: ",")) {
-                let trimmed = part.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }
-                if Self.equalsIgnoringCase(String(decoding: trimmed.reversed(), as: UTF8.self), token) { return true }
-            }
+            if Self.listContains(h.value, token) { return true }
+        }
+        return false
+    }
+
+    /// Scans `a, b ,c` for `token` on the UTF-8 bytes, without allocating.
+    static func listContains(_ list: String, _ token: String) -> Bool {
+        var list = list  // native strings are contiguous: withUTF8 does not copy them
+        return list.withUTF8 { listContains($0, token.utf8) }
+    }
+
+    private static func listContains(_ bytes: UnsafeBufferPointer<UInt8>, _ tok: String.UTF8View) -> Bool {
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+            var lo = start, hi = end
+            while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+            while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+            if hi - lo == tok.count, zip(bytes[lo..<hi], tok).allSatisfy({ asciiLower($0) == asciiLower($1) }) { return true }
+            start = end + 1
         }
         return false
     }

@@ -80,7 +80,7 @@ public final class HTTPRequest: Sendable {
     /// Reads the whole body into memory (for small bodies: forms, auth checks).
     public func collectBody(limit: Int64) -> EventLoopFuture<ByteBuffer> {
         let promise = eventLoop.makePromise(of: ByteBuffer.self)
-        let box = NIOLoopBoundBox(ByteBuffer(), eventLoop: eventLoop)
+        let box = NIOLoopBoundBox.makeBoxSendingValue(ByteBuffer(), eventLoop: eventLoop)
         readBody(limit: limit) { event in
             switch event {
             case .chunk(var b): box.value.writeBuffer(&b)

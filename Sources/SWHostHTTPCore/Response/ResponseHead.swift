@@ -5,7 +5,8 @@ import NIOCore
 /// The status and header fields of a response, as the responder hands them to `ResponseWriter`.
 ///
 /// The writer adds `Date`, the framing field (`Content-Length` or `Transfer-Encoding: chunked`) and
-/// `Connection`; `headers` must not contain those. `Server` is the responder's to set.
+/// `Connection`; such fields in `headers` are dropped (not in `prerendered()` bytes: keep them out).
+/// `Server` is the responder's to set.
 public struct ResponseHead: Sendable {
     /// Status code (`$status`).
     public var status: Int
