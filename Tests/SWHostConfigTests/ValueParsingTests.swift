@@ -110,4 +110,19 @@ import Testing
             try ConfigRegex("a**b")
         }
     }
+
+    @Test func regexIsSafeToMatchFromManyTasksWhileItJITCompiles() async throws {
+        let re = try ConfigRegex(#"^/item/(\d+)$"#)
+        let matched = await withTaskGroup(of: Int.self) { group in
+            for t in 0..<8 {
+                group.addTask {
+                    var n = 0
+                    for i in 0..<500 where re.match("/item/\(t * 1000 + i)")?[1] == "\(t * 1000 + i)"[...] { n += 1 }
+                    return n
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(matched == 4000)
+    }
 }
