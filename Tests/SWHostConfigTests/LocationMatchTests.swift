@@ -84,4 +84,15 @@ import Testing
         #expect(tree.match("/d7/s1200/x")?.location.name == "/d7/")
         #expect(tree.match("/zzz")?.location.name == "/")
     }
+
+    @Test func fastcgiPrefixWithoutTrailingSlashRedirects() throws {
+        let server = try firstServer("""
+            server { listen 80; location / { } location /app/ { fastcgi_pass 127.0.0.1:9000; } location /files/ { }
+                     location ~ app$ { } }
+            """)
+        let redirect = try #require(server.locations.match("/app"))
+        #expect(redirect.redirectWithSlash && redirect.location.name == "/app/")
+        #expect(server.locations.match("/app/x")?.redirectWithSlash == false)
+        #expect(server.locations.match("/files")?.location.name == "/")
+    }
 }

@@ -52,7 +52,10 @@ import Testing
     }
 
     @Test func aliasIsInheritedInPlaceOfRoot() throws {
-        #expect(try loc("/alias/sub/x").root == .alias(VariableTemplate(literal: "/data/")))
+        let sub = try loc("/alias/sub/x")
+        #expect(sub.root == .alias(VariableTemplate(literal: "/data/")))
+        #expect(sub.aliasOrigin == HTTPSettings.AliasOrigin(locationName: "/alias/", isRegex: false))
+        #expect(try loc("/inherit/").aliasOrigin == nil)
     }
 
     @Test func httpDirectivesAfterServersStillApply() throws {

@@ -104,6 +104,9 @@ extension ConfigCompilerState {
                 try apply(spec, child, to: &level)
             }
         }
+        if aliasDirective != nil {
+            level.settings.aliasOrigin = HTTPSettings.AliasOrigin(locationName: name, isRegex: regex != nil)
+        }
         if let alias = aliasDirective, let regex, case .alias(let path) = level.settings.root {
             let usesCaptures = path.segments.contains { if case .variable(.capture) = $0 { true } else { false } }
             if regex.captureCount == 0 || !usesCaptures {

@@ -8,6 +8,7 @@ extension DirectiveTable {
         // Files.
         make("root", lif, .exactly(1), slot: "root") { s, d throws(ConfigDiagnostic) in
             s.root = .root(try d.compiler.pathTemplate(d[0], at: d.location))
+            s.aliasOrigin = nil
         },
         make("alias", .location, .exactly(1), slot: "root") { s, d throws(ConfigDiagnostic) in
             s.alias(try d.compiler.pathTemplate(d[0], at: d.location))

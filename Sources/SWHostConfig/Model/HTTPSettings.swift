@@ -10,6 +10,10 @@ public struct HTTPSettings: Sendable, Hashable {
     // MARK: files
     /// `root`/`alias`; default `root html` under the prefix.
     public var root: DocumentRoot
+    /// Where the effective `alias` was set: nested locations inherit the alias and, as nginx,
+    /// replace that location's name in the URI (or, for a regex location, the whole URI with the
+    /// rendered alias). nil when `root` is in effect.
+    public var aliasOrigin: AliasOrigin?
     /// `index`; default `index.html`.
     public var index: [VariableTemplate] = [VariableTemplate(literal: "index.html")]
     /// `autoindex`; default off.
@@ -161,6 +165,12 @@ public struct HTTPSettings: Sendable, Hashable {
     /// `swift_handler_timeout TIME` (swhost; default 60s): longest time a Swift handler may take
     /// to start its response.
     public var swiftHandlerTimeout: ConfigTime = .seconds(60)
+
+    public struct AliasOrigin: Sendable, Hashable {
+        /// The location's name (`/images/`, or the regex).
+        public var locationName: String
+        public var isRegex: Bool
+    }
 
     /// The http-level defaults for a prefix (`root html`, `access_log logs/access.log combined`).
     public init(prefix: String) {
