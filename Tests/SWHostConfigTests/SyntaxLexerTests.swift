@@ -140,6 +140,23 @@ import Testing
         #expect(try lexer.allTokens().count == 4)
     }
 
+    /// Boundaries measured with nginx -t: `#` + 4094 bytes + LF fits, one more byte does not; a
+    /// quoted word's window starts after its opening quote and includes the byte read after it.
+    @Test(arguments: [
+        ("#" + String(repeating: "c", count: 4094) + "\na b;\n", nil),
+        ("#" + String(repeating: "c", count: 4095) + "\na b;\n", "too long parameter \"#ccccccccc...\" started"),
+        ("a \"" + String(repeating: "q", count: 4093) + "\" ;\n", nil),
+        ("a \"" + String(repeating: "q", count: 4094) + "\" ;\n", "too long parameter \"qqqqqqqqqq...\" started"),
+    ] as [(String, String?)])
+    func commentAndQuotedWordBufferBoundaries(text: String, message: String?) {
+        do {
+            _ = try lexTokens(text)
+            #expect(message == nil)
+        } catch {
+            #expect(error == ConfigDiagnostic(.emerg, message ?? "no error", at: SourceLocation(file: "/t.conf", line: 1)))
+        }
+    }
+
     @Test func tooLongQuotedNamesTheMissingQuoteAtItsLine() {
         let text = "a\nb \"" + String(repeating: "z", count: 5000) + "\n"
         #expect(throws: ConfigDiagnostic(.emerg, "too long parameter, probably missing terminating \"\"\" character", at: SourceLocation(file: "/t.conf", line: 2))) {

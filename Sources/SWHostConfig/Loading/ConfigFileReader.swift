@@ -40,20 +40,35 @@ enum ConfigFileReader {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure("fstat()", path, errno, location) }
 
+        // Read straight into the result (no zero-filled scratch buffer): the size from fstat,
+        // plus one byte to notice a file that grew meanwhile, doubling until a short read.
         var bytes: [UInt8] = []
-        let expected = Int(info.st_size)
-        bytes.reserveCapacity(max(expected, 0))
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        var capacity = max(Int(info.st_size), 0) + 1
         while true {
-            let n = chunk.withUnsafeMutableBytes { buffer in
-                pread(fd, buffer.baseAddress, buffer.count, off_t(bytes.count))
+            var readError: Int32 = 0
+            let previous = bytes
+            bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                guard let base = buffer.baseAddress else { return }
+                var filled = previous.count
+                previous.withUnsafeBufferPointer { old in
+                    if let oldBase = old.baseAddress { base.initialize(from: oldBase, count: old.count) }
+                }
+                while filled < capacity {
+                    let n = pread(fd, base + filled, capacity - filled, off_t(filled))
+                    if n > 0 {
+                        filled += n
+                    } else if n == 0 {
+                        break
+                    } else if errno != EINTR {
+                        readError = errno
+                        break
+                    }
+                }
+                initialized = filled
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure("pread()", path, errno, location)
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
+            if readError != 0 { throw failure("pread()", path, readError, location) }
+            if bytes.count < capacity { break }
+            capacity *= 2
         }
         return Contents(
             bytes: bytes,

@@ -7,7 +7,9 @@ struct ConfigLoadSession {
     let confPrefix: String
     /// Every file read, each once, in first-include order.
     private(set) var files: [ConfigFile] = []
-    private var filePaths: Set<String> = []
+    /// Files already read, by path: a snippet included by every server block is read once
+    /// (nginx re-reads it each time; the result is the same unless it changes mid-parse).
+    private var readFiles: [String: ConfigFileReader.Contents] = [:]
     /// The files being read, outermost first.
     private var readingStack: [(identity: ConfigFileReader.FileIdentity, path: String)] = []
 
@@ -20,13 +22,17 @@ struct ConfigLoadSession {
     mutating func parseFile(_ path: String, includedAt location: SourceLocation?) throws(ConfigDiagnostic)
         -> [ConfigDirective]
     {
-        let contents = try ConfigFileReader.read(path, reportedAt: location)
+        let contents: ConfigFileReader.Contents
+        if let known = readFiles[path] {
+            contents = known
+        } else {
+            contents = try ConfigFileReader.read(path, reportedAt: location)
+            readFiles[path] = contents
+            files.append(ConfigFile(path: path, contents: String(decoding: contents.bytes, as: UTF8.self)))
+        }
         if let index = readingStack.firstIndex(where: { $0.identity == contents.identity }) {
             let chain = (readingStack[index...].map(\.path) + [path]).joined(separator: " -> ")
             throw ConfigDiagnostic(.emerg, "include of \"\(path)\" forms a cycle: \(chain)", at: location)
-        }
-        if filePaths.insert(path).inserted {
-            files.append(ConfigFile(path: path, contents: String(decoding: contents.bytes, as: UTF8.self)))
         }
         readingStack.append((contents.identity, path))
         defer { readingStack.removeLast() }

@@ -43,21 +43,22 @@ extension ConfigLexer {
     }
 }
 
-/// The bytes that matter to nginx config syntax.
+/// The bytes that matter to nginx config syntax (computed, not stored: stored statics are lazily
+/// initialised globals and cost an accessor call per byte in the lexer loop).
 enum ConfigByte {
-    static let tab = UInt8(ascii: "\t")
-    static let lf = UInt8(ascii: "\n")
-    static let cr = UInt8(ascii: "\r")
-    static let space = UInt8(ascii: " ")
-    static let semicolon = UInt8(ascii: ";")
-    static let openBrace = UInt8(ascii: "{")
-    static let closeBrace = UInt8(ascii: "}")
-    static let closeParen = UInt8(ascii: ")")
-    static let hash = UInt8(ascii: "#")
-    static let backslash = UInt8(ascii: "\\")
-    static let doubleQuote = UInt8(ascii: "\"")
-    static let singleQuote = UInt8(ascii: "'")
-    static let dollar = UInt8(ascii: "$")
+    @inline(__always) static var tab: UInt8 { UInt8(ascii: "\t") }
+    @inline(__always) static var lf: UInt8 { UInt8(ascii: "\n") }
+    @inline(__always) static var cr: UInt8 { UInt8(ascii: "\r") }
+    @inline(__always) static var space: UInt8 { UInt8(ascii: " ") }
+    @inline(__always) static var semicolon: UInt8 { UInt8(ascii: ";") }
+    @inline(__always) static var openBrace: UInt8 { UInt8(ascii: "{") }
+    @inline(__always) static var closeBrace: UInt8 { UInt8(ascii: "}") }
+    @inline(__always) static var closeParen: UInt8 { UInt8(ascii: ")") }
+    @inline(__always) static var hash: UInt8 { UInt8(ascii: "#") }
+    @inline(__always) static var backslash: UInt8 { UInt8(ascii: "\\") }
+    @inline(__always) static var doubleQuote: UInt8 { UInt8(ascii: "\"") }
+    @inline(__always) static var singleQuote: UInt8 { UInt8(ascii: "'") }
+    @inline(__always) static var dollar: UInt8 { UInt8(ascii: "$") }
 
     /// nginx's separators between words: space, tab, CR and LF.
     @inline(__always)

@@ -132,7 +132,10 @@ struct ConfigLexer {
                 line += 1
                 sharpComment = false
             }
-            if sharpComment { continue }
+            if sharpComment {
+                skipComment()
+                continue
+            }
             if escaped {
                 escaped = false
                 continue
@@ -219,7 +222,10 @@ struct ConfigLexer {
                 lastSpace = true
                 found = true
             }
-            guard found else { continue }
+            guard found else {
+                skipPlainWordBytes()
+                continue
+            }
 
             let word = makeWord(from: start, to: position - 1, line: startLine)
             wordsInStatement += 1
@@ -229,6 +235,45 @@ struct ConfigLexer {
                 pending = endStatement(.blockStart(currentLocation))
             }
             return .word(word)
+        }
+    }
+
+    /// The first offset the fast loops below must not pass: the end of input, or the byte at
+    /// which nginx's buffer would be full (so the slow path raises `too long parameter`).
+    private var fastLimit: Int {
+        origin == .file ? min(bytes.count, start + Self.bufferSize) : bytes.count
+    }
+
+    /// Skips comment bytes up to (not including) the next LF, which the main loop handles.
+    private mutating func skipComment() {
+        let limit = fastLimit
+        while position < limit && bytes[position] != ConfigByte.lf { position += 1 }
+    }
+
+    /// Skips bytes that cannot change the state inside a word: everything but separators,
+    /// `;`, `{`, `\`, `$` and LF in a bare word; everything but the closing quote, `\`, `$`
+    /// and LF in a quoted one. The main loop then sees the next interesting byte.
+    private mutating func skipPlainWordBytes() {
+        let limit = fastLimit
+        if doubleQuoted || singleQuoted {
+            let quote = doubleQuoted ? ConfigByte.doubleQuote : ConfigByte.singleQuote
+            while position < limit {
+                let byte = bytes[position]
+                if byte == quote || byte == ConfigByte.backslash || byte == ConfigByte.dollar || byte == ConfigByte.lf {
+                    return
+                }
+                position += 1
+            }
+        } else {
+            while position < limit {
+                let byte = bytes[position]
+                if ConfigByte.isSpace(byte) || byte == ConfigByte.semicolon || byte == ConfigByte.openBrace
+                    || byte == ConfigByte.backslash || byte == ConfigByte.dollar
+                {
+                    return
+                }
+                position += 1
+            }
         }
     }
 

@@ -17,46 +17,51 @@ enum ConfigTreeBuilder {
         throws(ConfigDiagnostic) -> [ConfigDirective]
     {
         var directives: [ConfigDirective] = []
-        var words: [ConfigArgument] = []
+        // The head being read: its name, then its arguments (a fresh array per directive, handed
+        // over without copying).
+        var name: ConfigArgument?
+        var arguments: [ConfigArgument] = []
         while true {
             switch try lexer.next() {
             case .word(let word):
-                words.append(word)
+                if name == nil { name = word } else { arguments.append(word) }
 
             case .semicolon(let end):
                 // The lexer never ends an empty directive head (`;` alone is `unexpected ";"`).
-                let name = words[0]
-                if name.value == "include" {
-                    guard words.count == 2 else {
+                guard let head = name else { preconditionFailure("lexer ended an empty directive") }
+                if head.value == "include" {
+                    guard arguments.count == 1 else {
                         throw ConfigDiagnostic(.emerg, "invalid number of arguments in \"include\" directive", at: end)
                     }
-                    directives += try session.include(words[1].value, at: end)
+                    directives += try session.include(arguments[0].value, at: end)
                 } else {
                     directives.append(
                         ConfigDirective(
-                            name: name.value, arguments: Array(words.dropFirst()), block: nil,
-                            location: name.location, endLocation: end))
+                            name: head.value, arguments: arguments, block: nil, location: head.location,
+                            endLocation: end))
                 }
-                words.removeAll(keepingCapacity: true)
+                name = nil
+                arguments = []
 
             case .blockStart(let end):
                 if lexer.origin == .commandLine {
                     throw ConfigDiagnostic(.emerg, "block directives are not supported in -g option", at: end)
                 }
-                let name = words[0]
-                if name.value == "include" {
+                guard let head = name else { preconditionFailure("lexer opened a block without a name") }
+                if head.value == "include" {
                     throw ConfigDiagnostic(.emerg, "directive \"include\" is not terminated by \";\"", at: end)
                 }
                 guard depth < maximumNesting else {
                     throw ConfigDiagnostic(.emerg, "too many nested blocks (more than \(maximumNesting))", at: end)
                 }
-                let arguments = Array(words.dropFirst())
-                words.removeAll(keepingCapacity: true)
+                let headArguments = arguments
+                name = nil
+                arguments = []
                 let children = try parseBlock(&lexer, depth: depth + 1, session: &session)
                 directives.append(
                     ConfigDirective(
-                        name: name.value, arguments: arguments, block: children,
-                        location: name.location, endLocation: end))
+                        name: head.value, arguments: headArguments, block: children,
+                        location: head.location, endLocation: end))
 
             case .blockEnd(let location):
                 guard depth > 0 else { throw ConfigDiagnostic(.emerg, "unexpected \"}\"", at: location) }
