@@ -29,7 +29,7 @@ extension ConfigCompilerState {
     /// Non-main `error_log`: validated (level, writable directory) but not modelled per level.
     func checkedErrorLog(_ d: ConfigDirective) throws(ConfigDiagnostic) -> ErrorLogTarget {
         let target = try errorLog(d)
-        if case .file(let path) = target.destination { writableFiles.append(path) }
+        if case .file(let path) = target.destination { requireWritable(path) }
         return target
     }
 

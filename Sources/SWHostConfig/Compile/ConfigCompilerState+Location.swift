@@ -30,14 +30,16 @@ extension ConfigCompilerState {
 
     /// `location [=|~|~*|^~] URI { }` / `location @NAME { }`.
     func locationName(_ d: ConfigDirective) throws(ConfigDiagnostic) -> (LocationModifier, String) {
-        let args = d.arguments.map(\.value)
+        let args = d.arguments
         if args.count == 2 {
-            guard let m = LocationModifier(rawValue: args[0]), m != .prefix, m != .named else {
-                throw ConfigDiagnostic(.emerg, "invalid location modifier \"\(args[0])\"", at: d.location)
+            guard let m = LocationModifier(rawValue: args[0].value), m != .prefix, m != .named else {
+                throw ConfigDiagnostic(.emerg, "invalid location modifier \"\(args[0].value)\"", at: d.location)
             }
-            return (m, args[1])
+            return (m, args[1].value)
         }
-        let v = args[0]
+        let v = args[0].value
+        guard let first = v.utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "^") || first == UInt8(ascii: "~")
+                || first == UInt8(ascii: "@") else { return (.prefix, v) }
         if v.hasPrefix("=") { return (.exact, String(v.dropFirst())) }
         if v.hasPrefix("^~") { return (.prefixNoRegex, String(v.dropFirst(2))) }
         if v.hasPrefix("~*") { return (.regexCaseless, String(v.dropFirst(2))) }

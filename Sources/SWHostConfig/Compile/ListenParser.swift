@@ -62,7 +62,8 @@ enum ListenParser {
             return .unix(path)
         }
         func port(_ s: Substring) throws(ConfigDiagnostic) -> Int {
-            guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }), let p = Int(s), (1...65535).contains(p) else {
+            guard !s.isEmpty, s.utf8.count <= 5, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let p = Int(s),
+                  (1...65535).contains(p) else {
                 throw fail("invalid port")
             }
             return p
@@ -78,10 +79,10 @@ enum ListenParser {
         }
         var host: Substring
         var p = 80
-        if let colon = text.lastIndex(of: ":") {
+        if let colon = text.utf8.lastIndex(of: UInt8(ascii: ":")) {
             host = text[..<colon]
-            p = try port(text[text.index(after: colon)...])
-        } else if text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            p = try port(text[text.utf8.index(after: colon)...])
+        } else if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             return .ipv4("0.0.0.0", port: try port(Substring(text)))
         } else {
             host = Substring(text)

@@ -130,7 +130,7 @@ enum AccessLogParser {
                 }
             }
         }
-        if path.isLiteral { d.compiler.writableFiles.append(path.literalValue) }
+        if path.isLiteral { d.compiler.requireWritable(path.literalValue) }
         return log
     }
 }
