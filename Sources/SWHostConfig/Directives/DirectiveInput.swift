@@ -31,7 +31,14 @@ struct DirectiveInput {
         return s
     }
 
+    /// A time counted in milliseconds by nginx (timeouts): no `y`/`M` units.
     func time(_ i: Int = 0) throws(ConfigDiagnostic) -> ConfigTime {
+        guard let t = ConfigTime(parsing: self[i], longUnits: false) else { throw invalidValue }
+        return t
+    }
+
+    /// A time counted in seconds by nginx (`open_file_cache_valid`, `keepalive_timeout`'s header value).
+    func seconds(_ i: Int = 0) throws(ConfigDiagnostic) -> ConfigTime {
         guard let t = ConfigTime(parsing: self[i]) else { throw invalidValue }
         return t
     }

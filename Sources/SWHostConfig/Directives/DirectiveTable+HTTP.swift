@@ -64,7 +64,7 @@ extension DirectiveTable {
         flag("tcp_nodelay", \.tcpNodelay),
         make("keepalive_timeout", .hsl, .range(1...2)) { s, d throws(ConfigDiagnostic) in
             s.keepaliveTimeout = try d.time(0)
-            s.keepaliveHeaderTimeout = d.count > 1 ? try d.time(1) : nil
+            s.keepaliveHeaderTimeout = d.count > 1 ? try d.seconds(1) : nil
         },
         number("keepalive_requests", \.keepaliveRequests),
         size("client_max_body_size", \.clientMaxBodySize),
@@ -149,7 +149,7 @@ extension DirectiveTable {
         make("open_file_cache", .hsl, .range(1...2)) { s, d throws(ConfigDiagnostic) in
             s.openFileCache = try OpenFileCacheParser.parse(d)
         },
-        time("open_file_cache_valid", \.openFileCacheValid),
+        make("open_file_cache_valid", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.openFileCacheValid = try d.seconds() },
         flag("open_file_cache_errors", \.openFileCacheErrors),
         number("open_file_cache_min_uses", \.openFileCacheMinUses),
     ]
