@@ -33,7 +33,7 @@ enum ListenParser {
                     switch v.dropFirst(9) {
                     case "on": listen.ipv6only = true
                     case "off": listen.ipv6only = false
-                    default: throw ConfigDiagnostic(.emerg, "invalid ipv6only flags \"\(v.dropFirst(9))\"", at: d.location)
+                    default: throw ConfigDiagnostic(.emerg, "invalid parameter \"\(v)\"", at: d.location)
                     }
                 } else if v.hasPrefix("rcvbuf=") {
                     guard let s = ByteSize(parsing: String(v.dropFirst(7))) else {

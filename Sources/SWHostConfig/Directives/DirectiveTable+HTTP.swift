@@ -34,7 +34,7 @@ extension DirectiveTable {
             }
             switch d[0] {
             case "off":
-                guard from == nil else { throw d.error("duplicate parameters \"\(d[1])\"") }
+                guard from == nil else { throw d.error("\"from=\" cannot be used with \"off\" parameter") }
                 s.disableSymlinks = .off
             case "on": s.disableSymlinks = .on(from: from)
             case "if_not_owner": s.disableSymlinks = .ifNotOwner(from: from)
@@ -55,7 +55,10 @@ extension DirectiveTable {
         make("expires", lif, .range(1...2)) { s, d throws(ConfigDiagnostic) in s.expires = try ExpiresParser.parse(d) },
         flag("etag", \.etag),
         choice("if_modified_since", \.ifModifiedSince),
-        flag("server_tokens", \.serverTokens),
+        make("server_tokens", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in
+            // nginx also takes `build` (version plus build name); swhost has no build name.
+            s.serverTokens = d[0] == "build" ? true : try d.flag()
+        },
         make("max_ranges", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.maxRanges = try d.number() },
 
         // Connections and limits.
@@ -72,7 +75,8 @@ extension DirectiveTable {
         time("client_header_timeout", \.clientHeaderTimeout, hs),
         size("client_header_buffer_size", \.clientHeaderBufferSize, hs),
         make("large_client_header_buffers", hs, .exactly(2)) { s, d throws(ConfigDiagnostic) in
-            s.largeClientHeaderBuffers = BufferSpec(count: try d.number(0), size: try d.size(1))
+            guard let count = d.unsigned(0), count > 0 else { throw d.invalidValue }
+            s.largeClientHeaderBuffers = BufferSpec(count: count, size: try d.size(1))
         },
         time("send_timeout", \.sendTimeout),
         flag("underscores_in_headers", \.underscoresInHeaders, hs),
@@ -94,7 +98,7 @@ extension DirectiveTable {
             if d.args.contains(where: { $0.value == "*" }) { s.gzipTypes = .any; return }
             s.gzipTypes = .types(Set(d.args.map { $0.value.lowercased() } + ["text/html"]))
         },
-        number("gzip_min_length", \.gzipMinLength),
+        make("gzip_min_length", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.gzipMinLength = try d.size().bytes },
         make("gzip_comp_level", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in
             let n = try d.number()
             guard (1...9).contains(n) else { throw d.error("value must be between 1 and 9") }
@@ -121,7 +125,8 @@ extension DirectiveTable {
             }
         },
         make("gzip_buffers", .hsl, .exactly(2)) { s, d throws(ConfigDiagnostic) in
-            s.gzipBuffers = BufferSpec(count: try d.number(0), size: try d.size(1))
+            guard let count = d.unsigned(0), count > 0 else { throw d.invalidValue }
+            s.gzipBuffers = BufferSpec(count: count, size: try d.size(1))
         },
 
         // Logging.

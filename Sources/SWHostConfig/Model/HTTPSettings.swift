@@ -47,7 +47,7 @@ public struct HTTPSettings: Sendable, Hashable {
     public var etag = true
     /// `if_modified_since`; default exact.
     public var ifModifiedSince: IfModifiedSince = .exact
-    /// `server_tokens`; default on.
+    /// `server_tokens on|off|build`; default on (`build` is on: swhost has no build name).
     public var serverTokens = true
     /// `max_ranges`; nil (default) = unlimited, 0 disables ranges.
     public var maxRanges: Int?
