@@ -30,7 +30,7 @@ import Testing
             location ^~ /static/ { location ~ \\.css$ { } }
             location ~ \\.php$ { }
             location ~ ^/a/b/c { }
-            location ~* \\.PNG$ { location /z/ { } }
+            location ~* \\.PNG$ { location ~ ^/img/a { } }
             location /x { }
             location /xy { }
             location @named { }
@@ -45,6 +45,7 @@ import Testing
         ("/static/x.css", "\\.css$", .regex, true),             // nested regexes still run under ^~
         ("/static/x.php", "/static/", .prefixNoRegex, false),   // ^~ skips top-level regexes
         ("/img/X.png", "\\.PNG$", .regexCaseless, false),       // ~* is case-insensitive
+        ("/img/a.png", "^/img/a", .regex, true),                // a regex location's nested ones are searched too
         ("/x", "/x", .prefix, false), ("/xyz", "/xy", .prefix, false), ("/xz", "/x", .prefix, false),
         ("/q.php", "\\.php$", .regex, false),
     ])

@@ -60,9 +60,9 @@ extension ConfigCompilerState {
             if modifier == .named {
                 throw ConfigDiagnostic(.emerg, "named location \"\(name)\" can be on the server level only", at: d.location)
             }
-            let parentIsRegex = enclosing.modifier == .regex || enclosing.modifier == .regexCaseless
+            // nginx checks this even under a regex parent (whose "name" is its pattern).
             let childIsRegex = modifier == .regex || modifier == .regexCaseless
-            if !parentIsRegex, !childIsRegex, !name.hasPrefix(enclosing.name) {
+            if !childIsRegex, !name.hasPrefix(enclosing.name) {
                 throw ConfigDiagnostic(.emerg, "location \"\(name)\" is outside location \"\(enclosing.name)\"", at: d.location)
             }
         }
@@ -179,10 +179,11 @@ extension ConfigCompilerState {
                                   "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH"]
         var methods: Set<String> = []
         for arg in d.arguments {
-            guard known.contains(arg.value) else {
+            let method = arg.value.uppercased() // nginx compares method names case-insensitively
+            guard known.contains(method) else {
                 throw ConfigDiagnostic(.emerg, "invalid method \"\(arg.value)\"", at: d.location)
             }
-            methods.insert(arg.value)
+            methods.insert(method)
         }
         if methods.contains("GET") { methods.insert("HEAD") }
         var level = SettingsLevel(settings: settings, context: .limitExcept)

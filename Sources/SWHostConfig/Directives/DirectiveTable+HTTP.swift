@@ -96,6 +96,9 @@ extension DirectiveTable {
         flag("gzip", \.gzip, lif),
         make("gzip_types", .hsl, .atLeast(1)) { s, d throws(ConfigDiagnostic) in
             if d.args.contains(where: { $0.value == "*" }) { s.gzipTypes = .any; return }
+            if d.args.contains(where: { $0.value.lowercased() == "text/html" }) {
+                d.compiler.warn("duplicate MIME type \"text/html\"", at: d.location) // always included
+            }
             s.gzipTypes = .types(Set(d.args.map { $0.value.lowercased() } + ["text/html"]))
         },
         make("gzip_min_length", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.gzipMinLength = try d.size().bytes },

@@ -83,7 +83,7 @@ extension VariableTemplate {
             } else {
                 while i < chars.count, isNameChar(chars[i]) { name.unicodeScalars.append(chars[i]); i += 1 }
             }
-            guard !name.isEmpty else { throw ParseError(message: "invalid variable name in \"\(text)\"") }
+            guard !name.isEmpty else { throw ParseError(message: "invalid variable name") }
             if !literal.isEmpty { segments.append(.literal(literal)); literal = "" }
             segments.append(.variable(VariableName.classify(name)))
         }
