@@ -26,12 +26,12 @@ public struct LocationTree: Sendable {
             var regexes: [LocationConfig] = []
             var named: [String: LocationConfig] = [:]
             var autoRedirect: [String: LocationConfig] = [:]
-            var prefixEntries: [(key: [UInt8], value: LocationConfig)] = []
+            var prefixEntries: [(key: String, value: LocationConfig)] = []
             for location in locations {
                 switch location.modifier {
                 case .exact: exact[location.name] = location
                 case .prefix, .prefixNoRegex:
-                    prefixEntries.append((Array(location.name.utf8), location))
+                    prefixEntries.append((location.name, location))
                     if location.name.count > 1, location.name.hasSuffix("/"), case .fastcgi = location.handler {
                         autoRedirect[String(location.name.dropLast())] = location
                     }
