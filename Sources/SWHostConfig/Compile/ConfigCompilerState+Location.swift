@@ -87,7 +87,7 @@ extension ConfigCompilerState {
             case "location": nested.append(child)
             case "rewrite", "return", "set", "break", "if": rewriteDirectives.append(child)
             case "types": try types(child, into: &level, seen: &typesSeen)
-            case "error_log": _ = try checkedErrorLog(child)
+            case "error_log": try levelErrorLog(child, into: &level)
             case "limit_except":
                 guard limitExceptBlock == nil else { throw ConfigDiagnostic(.emerg, "\"limit_except\" directive is duplicate", at: child.location) }
                 limitExceptBlock = child

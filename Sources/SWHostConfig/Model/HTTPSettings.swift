@@ -107,7 +107,9 @@ public struct HTTPSettings: Sendable, Hashable {
     // MARK: logging
     /// `access_log`s; empty = `access_log off`. Default `logs/access.log combined`.
     public var accessLogs: [AccessLog]
-    /// `error_log` at http/server/location level is not modelled separately; the main one applies.
+    /// `error_log` set at http/server/location level (replacing the inherited list); empty means
+    /// the main context's `error_log`s apply.
+    public var errorLogs: [ErrorLogTarget] = []
 
     // MARK: access
     /// `allow`/`deny` rules, in order.
