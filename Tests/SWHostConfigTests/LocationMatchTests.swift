@@ -30,7 +30,7 @@ import Testing
             location ^~ /static/ { location ~ \\.css$ { } }
             location ~ \\.php$ { }
             location ~ ^/a/b/c { }
-            location ~* \\.PNG$ { location /z/ { } }
+            location ~* \\.PNG$ { location ~ ^/img/a { } }
             location /x { }
             location /xy { }
             location @named { }
@@ -45,6 +45,7 @@ import Testing
         ("/static/x.css", "\\.css$", .regex, true),             // nested regexes still run under ^~
         ("/static/x.php", "/static/", .prefixNoRegex, false),   // ^~ skips top-level regexes
         ("/img/X.png", "\\.PNG$", .regexCaseless, false),       // ~* is case-insensitive
+        ("/img/a.png", "^/img/a", .regex, true),                // a regex location's nested ones are searched too
         ("/x", "/x", .prefix, false), ("/xyz", "/xy", .prefix, false), ("/xz", "/x", .prefix, false),
         ("/q.php", "\\.php$", .regex, false),
     ])
@@ -83,5 +84,16 @@ import Testing
         #expect(tree.match("/d7/s12008/file")?.location.name == "/d7/")
         #expect(tree.match("/d7/s1200/x")?.location.name == "/d7/")
         #expect(tree.match("/zzz")?.location.name == "/")
+    }
+
+    @Test func fastcgiPrefixWithoutTrailingSlashRedirects() throws {
+        let server = try firstServer("""
+            server { listen 80; location / { } location /app/ { fastcgi_pass 127.0.0.1:9000; } location /files/ { }
+                     location ~ app$ { } }
+            """)
+        let redirect = try #require(server.locations.match("/app"))
+        #expect(redirect.redirectWithSlash && redirect.location.name == "/app/")
+        #expect(server.locations.match("/app/x")?.redirectWithSlash == false)
+        #expect(server.locations.match("/files")?.location.name == "/")
     }
 }

@@ -52,7 +52,10 @@ import Testing
     }
 
     @Test func aliasIsInheritedInPlaceOfRoot() throws {
-        #expect(try loc("/alias/sub/x").root == .alias(VariableTemplate(literal: "/data/")))
+        let sub = try loc("/alias/sub/x")
+        #expect(sub.root == .alias(VariableTemplate(literal: "/data/")))
+        #expect(sub.aliasOrigin == HTTPSettings.AliasOrigin(locationName: "/alias/", isRegex: false))
+        #expect(try loc("/inherit/").aliasOrigin == nil)
     }
 
     @Test func httpDirectivesAfterServersStillApply() throws {
@@ -64,5 +67,17 @@ import Testing
         let server = try firstServer("server { listen 80; location /php/ { fastcgi_pass 127.0.0.1:9000; location /php/static/ { } } }")
         #expect(try #require(server.locations.match("/php/a")).location.handler == .fastcgi(.inet(host: "127.0.0.1", port: 9000)))
         #expect(try #require(server.locations.match("/php/static/a")).location.handler == .staticFiles)
+    }
+
+    @Test func errorLogsPerLevel() throws {
+        let http = try compileHTTP("""
+            server { listen 80; error_log logs/site.log warn;
+                     location /a/ { } location /b/ { error_log stderr debug; error_log logs/b.log; } }
+            server { listen 81; }
+            """)
+        let t = http.servers[0].locations
+        #expect(try #require(t.match("/a/")).location.errorLogs == [ErrorLogTarget(destination: .file("/srv/p/logs/site.log"), level: .warn)])
+        #expect(try #require(t.match("/b/")).location.errorLogs.map(\.level) == [.debug, .error])
+        #expect(http.servers[1].errorLogs.isEmpty)
     }
 }

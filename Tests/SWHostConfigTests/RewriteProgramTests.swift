@@ -68,4 +68,14 @@ import Testing
         #expect(try ret("/b") == ReturnAction(code: 204, text: nil))
         #expect(try ret("/c") == ReturnAction(code: 200, text: VariableTemplate(literal: "ok")))
     }
+
+    @Test func quotedRegexWithParenthesesBeforeTheClosingOne() throws {
+        let server = try firstServer(#"server { listen 80; if ($uri ~ "^/(a|b)$") { return 404; } if ( $request_method = POST ) { return 405; } }"#)
+        guard case .if(let first) = server.rewriteSteps[0], case .matches(_, let re, false) = first.condition else {
+            Issue.record("\(server.rewriteSteps)"); return
+        }
+        #expect(re.pattern == "^/(a|b)$" && re.captureCount == 1)
+        guard case .if(let second) = server.rewriteSteps[1] else { Issue.record("second if"); return }
+        #expect(second.condition == .equals(try VariableTemplate(parsing: "$request_method"), VariableTemplate(literal: "POST"), negated: false))
+    }
 }

@@ -19,15 +19,26 @@ import Testing
     @Test(arguments: [
         ("500ms", 500), ("30s", 30_000), ("30", 30_000), ("5m", 300_000), ("1h", 3_600_000),
         ("1h30m", 5_400_000), ("1d", 86_400_000), ("1w", 604_800_000), ("1M", 2_592_000_000),
-        ("1y", 31_536_000_000), ("1d12h", 129_600_000), ("1m500ms", 60_500),
+        ("1y", 31_536_000_000), ("1d12h", 129_600_000), ("1m500ms", 60_500), ("1h30", 3_630_000),
+        ("1h 30m", 5_400_000), ("0", 0),
     ] as [(String, Int64)])
     func times(text: String, milliseconds: Int64) {
         #expect(ConfigTime(parsing: text)?.milliseconds == milliseconds)
     }
 
-    @Test(arguments: ["", "s", "1q", "30m1h", "1h1h", "1h30", "-1s", "1.5s"])
+    @Test(arguments: ["", " ", "s", "1q", "30m1h", "1h1h", "-1s", "1.5s", "30s1m"])
     func invalidTimes(text: String) {
         #expect(ConfigTime(parsing: text) == nil)
+    }
+
+    /// nginx rejects `y` and `M` in millisecond-valued directives (`keepalive_timeout 1M` fails
+    /// `nginx -t`, `expires 1M` passes).
+    @Test func longUnitsOnlyForSecondValuedDirectives() {
+        #expect(ConfigTime(parsing: "1M", longUnits: false) == nil)
+        #expect(ConfigTime(parsing: "1y", longUnits: false) == nil)
+        #expect(ConfigTime(parsing: "4w", longUnits: false)?.milliseconds == 2_419_200_000)
+        #expect(compileErrorLine("events {} http { keepalive_timeout 1M; }") == #"[emerg] "keepalive_timeout" directive invalid value in /t.conf:1"#)
+        #expect(compileErrorLine("events {} http { expires 1y; }") == nil)
     }
 
     @Test(arguments: [
@@ -109,5 +120,20 @@ import Testing
         #expect(throws: ConfigRegex.CompileError(message: #"pcre2_compile() failed: quantifier does not follow a repeatable item in "a**b" at "*b""#)) {
             try ConfigRegex("a**b")
         }
+    }
+
+    @Test func regexIsSafeToMatchFromManyTasksWhileItJITCompiles() async throws {
+        let re = try ConfigRegex(#"^/item/(\d+)$"#)
+        let matched = await withTaskGroup(of: Int.self) { group in
+            for t in 0..<8 {
+                group.addTask {
+                    var n = 0
+                    for i in 0..<500 where re.match("/item/\(t * 1000 + i)")?[1] == "\(t * 1000 + i)"[...] { n += 1 }
+                    return n
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(matched == 4000)
     }
 }

@@ -80,10 +80,12 @@ extension ConfigCompilerState {
     /// `error_log FILE|stderr [LEVEL]`.
     func errorLog(_ d: ConfigDirective) throws(ConfigDiagnostic) -> ErrorLogTarget {
         var level = ConfigDiagnostic.Level.error
-        if d.arguments.count > 1 {
-            guard d.arguments.count == 2, let l = ConfigDiagnostic.Level(name: d.arguments[1].value) else {
-                throw ConfigDiagnostic(.emerg, "invalid log level \"\(d.arguments[d.arguments.count - 1].value)\"", at: d.location)
+        for (i, arg) in d.arguments.enumerated().dropFirst() {
+            guard let l = ConfigDiagnostic.Level(name: arg.value) else {
+                throw ConfigDiagnostic(.emerg, "invalid log level \"\(arg.value)\"", at: d.location)
             }
+            // nginx takes one severity (plus debug_* facilities, which swhost does not have).
+            guard i == 1 else { throw ConfigDiagnostic(.emerg, "duplicate log level \"\(arg.value)\"", at: d.location) }
             level = l
         }
         let value = d.arguments[0].value

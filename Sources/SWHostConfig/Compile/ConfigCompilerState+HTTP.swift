@@ -14,7 +14,7 @@ extension ConfigCompilerState {
             case "log_format": try logFormat(d)
             case "fastcgi_app": try fastcgiApp(d)
             case "types": try types(d, into: &level, seen: &typesSeen)
-            case "error_log": _ = try checkedErrorLog(d)
+            case "error_log": try levelErrorLog(d, into: &level)
             default: try apply(spec, d, to: &level)
             }
         }
@@ -26,11 +26,15 @@ extension ConfigCompilerState {
                           settings: level.settings, listenOptions: options)
     }
 
-    /// Non-main `error_log`: validated (level, writable directory) but not modelled per level.
-    func checkedErrorLog(_ d: ConfigDirective) throws(ConfigDiagnostic) -> ErrorLogTarget {
+    /// `error_log` in http/server/location: replaces the inherited list at this level.
+    func levelErrorLog(_ d: ConfigDirective, into level: inout SettingsLevel) throws(ConfigDiagnostic) {
         let target = try errorLog(d)
-        if case .file(let path) = target.destination { writableFiles.append(path) }
-        return target
+        if case .file(let path) = target.destination { requireWritable(path) }
+        if !level.slots.contains(where: { $0.slot == "error_log" }) {
+            level.slots.append(("error_log", "error_log"))
+            level.settings.errorLogs = []
+        }
+        level.settings.errorLogs.append(target)
     }
 
     /// `types { TYPE EXT...; }`: replaces the inherited map at this level.

@@ -30,14 +30,16 @@ extension ConfigCompilerState {
 
     /// `location [=|~|~*|^~] URI { }` / `location @NAME { }`.
     func locationName(_ d: ConfigDirective) throws(ConfigDiagnostic) -> (LocationModifier, String) {
-        let args = d.arguments.map(\.value)
+        let args = d.arguments
         if args.count == 2 {
-            guard let m = LocationModifier(rawValue: args[0]), m != .prefix, m != .named else {
-                throw ConfigDiagnostic(.emerg, "invalid location modifier \"\(args[0])\"", at: d.location)
+            guard let m = LocationModifier(rawValue: args[0].value), m != .prefix, m != .named else {
+                throw ConfigDiagnostic(.emerg, "invalid location modifier \"\(args[0].value)\"", at: d.location)
             }
-            return (m, args[1])
+            return (m, args[1].value)
         }
-        let v = args[0]
+        let v = args[0].value
+        guard let first = v.utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "^") || first == UInt8(ascii: "~")
+                || first == UInt8(ascii: "@") else { return (.prefix, v) }
         if v.hasPrefix("=") { return (.exact, String(v.dropFirst())) }
         if v.hasPrefix("^~") { return (.prefixNoRegex, String(v.dropFirst(2))) }
         if v.hasPrefix("~*") { return (.regexCaseless, String(v.dropFirst(2))) }
@@ -58,9 +60,9 @@ extension ConfigCompilerState {
             if modifier == .named {
                 throw ConfigDiagnostic(.emerg, "named location \"\(name)\" can be on the server level only", at: d.location)
             }
-            let parentIsRegex = enclosing.modifier == .regex || enclosing.modifier == .regexCaseless
+            // nginx checks this even under a regex parent (whose "name" is its pattern).
             let childIsRegex = modifier == .regex || modifier == .regexCaseless
-            if !parentIsRegex, !childIsRegex, !name.hasPrefix(enclosing.name) {
+            if !childIsRegex, !name.hasPrefix(enclosing.name) {
                 throw ConfigDiagnostic(.emerg, "location \"\(name)\" is outside location \"\(enclosing.name)\"", at: d.location)
             }
         }
@@ -85,7 +87,7 @@ extension ConfigCompilerState {
             case "location": nested.append(child)
             case "rewrite", "return", "set", "break", "if": rewriteDirectives.append(child)
             case "types": try types(child, into: &level, seen: &typesSeen)
-            case "error_log": _ = try checkedErrorLog(child)
+            case "error_log": try levelErrorLog(child, into: &level)
             case "limit_except":
                 guard limitExceptBlock == nil else { throw ConfigDiagnostic(.emerg, "\"limit_except\" directive is duplicate", at: child.location) }
                 limitExceptBlock = child
@@ -103,6 +105,9 @@ extension ConfigCompilerState {
                 if child.name == "alias" { aliasDirective = child }
                 try apply(spec, child, to: &level)
             }
+        }
+        if aliasDirective != nil {
+            level.settings.aliasOrigin = HTTPSettings.AliasOrigin(locationName: name, isRegex: regex != nil)
         }
         if let alias = aliasDirective, let regex, case .alias(let path) = level.settings.root {
             let usesCaptures = path.segments.contains { if case .variable(.capture) = $0 { true } else { false } }
@@ -174,10 +179,11 @@ extension ConfigCompilerState {
                                   "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH"]
         var methods: Set<String> = []
         for arg in d.arguments {
-            guard known.contains(arg.value) else {
+            let method = arg.value.uppercased() // nginx compares method names case-insensitively
+            guard known.contains(method) else {
                 throw ConfigDiagnostic(.emerg, "invalid method \"\(arg.value)\"", at: d.location)
             }
-            methods.insert(arg.value)
+            methods.insert(method)
         }
         if methods.contains("GET") { methods.insert("HEAD") }
         var level = SettingsLevel(settings: settings, context: .limitExcept)

@@ -14,6 +14,10 @@ extension ConfigCompilerState {
                     throw ConfigDiagnostic(.emerg, "invalid variable name \"\(args[0])\"", at: d.location)
                 }
                 let name = String(args[0].dropFirst()).lowercased()
+                // Built-in variables cannot be redefined, except the ones nginx marks changeable.
+                if VariableName.builtinNames.contains(name), name != "args", name != "limit_rate" {
+                    throw ConfigDiagnostic(.emerg, "the duplicate \"\(name)\" variable", at: d.location)
+                }
                 definedVariables.insert(name)
                 steps.append(.set(name: name, value: try template(args[1], at: d.location)))
             case "break": steps.append(.break)

@@ -25,7 +25,7 @@ extension ConfigCompilerState {
             case "location": locationBlocks.append(child)
             case "rewrite", "return", "set", "break", "if": rewriteDirectives.append(child)
             case "types": try types(child, into: &level, seen: &typesSeen)
-            case "error_log": _ = try checkedErrorLog(child)
+            case "error_log": try levelErrorLog(child, into: &level)
             default: try apply(spec, child, to: &level)
             }
         }

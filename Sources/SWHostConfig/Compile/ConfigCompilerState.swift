@@ -20,8 +20,13 @@ final class ConfigCompilerState {
     var logFormats: [String: LogFormat] = ["combined": .combined]
     var fastcgiApps: [FastCGIApp] = []
     var fastcgiAppReferences: [(String, SourceLocation)] = []
-    /// Log files whose directory must be writable.
+    /// Log files whose directory must be writable, in first-mention order, each once.
     var writableFiles: [String] = []
+    private var writableFileSet: Set<String> = []
+
+    func requireWritable(_ path: String) {
+        if writableFileSet.insert(path).inserted { writableFiles.append(path) }
+    }
 
     init(context: ConfigContext) {
         self.context = context

@@ -33,7 +33,7 @@ enum ListenParser {
                     switch v.dropFirst(9) {
                     case "on": listen.ipv6only = true
                     case "off": listen.ipv6only = false
-                    default: throw ConfigDiagnostic(.emerg, "invalid ipv6only flags \"\(v.dropFirst(9))\"", at: d.location)
+                    default: throw ConfigDiagnostic(.emerg, "invalid parameter \"\(v)\"", at: d.location)
                     }
                 } else if v.hasPrefix("rcvbuf=") {
                     guard let s = ByteSize(parsing: String(v.dropFirst(7))) else {
@@ -62,7 +62,8 @@ enum ListenParser {
             return .unix(path)
         }
         func port(_ s: Substring) throws(ConfigDiagnostic) -> Int {
-            guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }), let p = Int(s), (1...65535).contains(p) else {
+            guard !s.isEmpty, s.utf8.count <= 5, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let p = Int(s),
+                  (1...65535).contains(p) else {
                 throw fail("invalid port")
             }
             return p
@@ -78,10 +79,10 @@ enum ListenParser {
         }
         var host: Substring
         var p = 80
-        if let colon = text.lastIndex(of: ":") {
+        if let colon = text.utf8.lastIndex(of: UInt8(ascii: ":")) {
             host = text[..<colon]
-            p = try port(text[text.index(after: colon)...])
-        } else if text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            p = try port(text[text.utf8.index(after: colon)...])
+        } else if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             return .ipv4("0.0.0.0", port: try port(Substring(text)))
         } else {
             host = Substring(text)
@@ -105,31 +106,5 @@ enum ListenParser {
             let a = UInt32(bigEndian: sin.pointee.sin_addr.s_addr)
             return "\(a >> 24).\((a >> 16) & 0xff).\((a >> 8) & 0xff).\(a & 0xff)"
         }
-    }
-}
-
-/// `server_name NAME...`.
-enum ServerNameParser {
-    static func parse(_ d: ConfigDirective, compiler: ConfigCompilerState) throws(ConfigDiagnostic) -> [ServerName] {
-        var names: [ServerName] = []
-        for arg in d.arguments {
-            let v = arg.value
-            if v.hasPrefix("~") {
-                names.append(.regex(try compiler.regex(String(v.dropFirst()), caseless: true, at: d.location)))
-                continue
-            }
-            let n = v.lowercased()
-            if n.hasPrefix("*.") {
-                names.append(.leadingWildcard(String(n.dropFirst())))
-            } else if n.hasPrefix("."), n.count > 1 {
-                names.append(.exact(String(n.dropFirst())))
-                names.append(.leadingWildcard(n))
-            } else if n.hasSuffix(".*") {
-                names.append(.trailingWildcard(String(n.dropLast())))
-            } else {
-                names.append(.exact(n))
-            }
-        }
-        return names
     }
 }

@@ -31,15 +31,29 @@ struct DirectiveInput {
         return s
     }
 
+    /// A time counted in milliseconds by nginx (timeouts): no `y`/`M` units.
     func time(_ i: Int = 0) throws(ConfigDiagnostic) -> ConfigTime {
+        guard let t = ConfigTime(parsing: self[i], longUnits: false) else { throw invalidValue }
+        return t
+    }
+
+    /// A time counted in seconds by nginx (`open_file_cache_valid`, `keepalive_timeout`'s header value).
+    func seconds(_ i: Int = 0) throws(ConfigDiagnostic) -> ConfigTime {
         guard let t = ConfigTime(parsing: self[i]) else { throw invalidValue }
         return t
     }
 
+    /// nginx's `ngx_conf_set_num_slot`: `"X" directive invalid number`.
     func number(_ i: Int = 0) throws(ConfigDiagnostic) -> Int {
-        let s = self[i]
-        guard !s.isEmpty, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(s) else { throw invalidValue }
+        guard let n = unsigned(i) else { throw error("\"\(name)\" directive invalid number") }
         return n
+    }
+
+    /// A non-negative decimal integer, or nil.
+    func unsigned(_ i: Int) -> Int? {
+        let s = self[i]
+        guard !s.isEmpty, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(s)
     }
 
     /// nginx's `ngx_conf_set_enum_slot`: `invalid value "V"`.

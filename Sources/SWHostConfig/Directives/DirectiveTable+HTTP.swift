@@ -8,6 +8,7 @@ extension DirectiveTable {
         // Files.
         make("root", lif, .exactly(1), slot: "root") { s, d throws(ConfigDiagnostic) in
             s.root = .root(try d.compiler.pathTemplate(d[0], at: d.location))
+            s.aliasOrigin = nil
         },
         make("alias", .location, .exactly(1), slot: "root") { s, d throws(ConfigDiagnostic) in
             s.alias(try d.compiler.pathTemplate(d[0], at: d.location))
@@ -33,7 +34,7 @@ extension DirectiveTable {
             }
             switch d[0] {
             case "off":
-                guard from == nil else { throw d.error("duplicate parameters \"\(d[1])\"") }
+                guard from == nil else { throw d.error("\"from=\" cannot be used with \"off\" parameter") }
                 s.disableSymlinks = .off
             case "on": s.disableSymlinks = .on(from: from)
             case "if_not_owner": s.disableSymlinks = .ifNotOwner(from: from)
@@ -54,7 +55,10 @@ extension DirectiveTable {
         make("expires", lif, .range(1...2)) { s, d throws(ConfigDiagnostic) in s.expires = try ExpiresParser.parse(d) },
         flag("etag", \.etag),
         choice("if_modified_since", \.ifModifiedSince),
-        flag("server_tokens", \.serverTokens),
+        make("server_tokens", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in
+            // nginx also takes `build` (version plus build name); swhost has no build name.
+            s.serverTokens = d[0] == "build" ? true : try d.flag()
+        },
         make("max_ranges", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.maxRanges = try d.number() },
 
         // Connections and limits.
@@ -63,7 +67,7 @@ extension DirectiveTable {
         flag("tcp_nodelay", \.tcpNodelay),
         make("keepalive_timeout", .hsl, .range(1...2)) { s, d throws(ConfigDiagnostic) in
             s.keepaliveTimeout = try d.time(0)
-            s.keepaliveHeaderTimeout = d.count > 1 ? try d.time(1) : nil
+            s.keepaliveHeaderTimeout = d.count > 1 ? try d.seconds(1) : nil
         },
         number("keepalive_requests", \.keepaliveRequests),
         size("client_max_body_size", \.clientMaxBodySize),
@@ -71,7 +75,8 @@ extension DirectiveTable {
         time("client_header_timeout", \.clientHeaderTimeout, hs),
         size("client_header_buffer_size", \.clientHeaderBufferSize, hs),
         make("large_client_header_buffers", hs, .exactly(2)) { s, d throws(ConfigDiagnostic) in
-            s.largeClientHeaderBuffers = BufferSpec(count: try d.number(0), size: try d.size(1))
+            guard let count = d.unsigned(0), count > 0 else { throw d.invalidValue }
+            s.largeClientHeaderBuffers = BufferSpec(count: count, size: try d.size(1))
         },
         time("send_timeout", \.sendTimeout),
         flag("underscores_in_headers", \.underscoresInHeaders, hs),
@@ -91,9 +96,12 @@ extension DirectiveTable {
         flag("gzip", \.gzip, lif),
         make("gzip_types", .hsl, .atLeast(1)) { s, d throws(ConfigDiagnostic) in
             if d.args.contains(where: { $0.value == "*" }) { s.gzipTypes = .any; return }
+            if d.args.contains(where: { $0.value.lowercased() == "text/html" }) {
+                d.compiler.warn("duplicate MIME type \"text/html\"", at: d.location) // always included
+            }
             s.gzipTypes = .types(Set(d.args.map { $0.value.lowercased() } + ["text/html"]))
         },
-        number("gzip_min_length", \.gzipMinLength),
+        make("gzip_min_length", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.gzipMinLength = try d.size().bytes },
         make("gzip_comp_level", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in
             let n = try d.number()
             guard (1...9).contains(n) else { throw d.error("value must be between 1 and 9") }
@@ -120,7 +128,8 @@ extension DirectiveTable {
             }
         },
         make("gzip_buffers", .hsl, .exactly(2)) { s, d throws(ConfigDiagnostic) in
-            s.gzipBuffers = BufferSpec(count: try d.number(0), size: try d.size(1))
+            guard let count = d.unsigned(0), count > 0 else { throw d.invalidValue }
+            s.gzipBuffers = BufferSpec(count: count, size: try d.size(1))
         },
 
         // Logging.
@@ -148,7 +157,7 @@ extension DirectiveTable {
         make("open_file_cache", .hsl, .range(1...2)) { s, d throws(ConfigDiagnostic) in
             s.openFileCache = try OpenFileCacheParser.parse(d)
         },
-        time("open_file_cache_valid", \.openFileCacheValid),
+        make("open_file_cache_valid", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.openFileCacheValid = try d.seconds() },
         flag("open_file_cache_errors", \.openFileCacheErrors),
         number("open_file_cache_min_uses", \.openFileCacheMinUses),
     ]

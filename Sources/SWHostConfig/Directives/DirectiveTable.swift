@@ -62,7 +62,9 @@ enum DirectiveTable {
 
     static let mainDirectives: [DirectiveSpec] = [
         mainSpec("worker_processes", .exactly(1)) { m, d throws(ConfigDiagnostic) in
-            if d[0] == "auto" { m.workerProcesses = .auto } else { m.workerProcesses = .count(try d.number()) }
+            if d[0] == "auto" { m.workerProcesses = .auto; return }
+            guard let n = d.unsigned(0) else { throw d.invalidValue }
+            m.workerProcesses = .count(n)
         },
         mainSpec("worker_connections", .exactly(1), in: .events) { m, d throws(ConfigDiagnostic) in
             m.workerConnections = try d.number()

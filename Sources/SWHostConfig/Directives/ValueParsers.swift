@@ -49,9 +49,9 @@ enum ExpiresParser {
             }
         }
         if value.hasPrefix("@") {
-            guard !modified, let t = ConfigTime(parsing: String(value.dropFirst())), t.milliseconds < 86_400_000 else {
-                throw d.invalidValue
-            }
+            guard !modified else { throw d.error("\"expires\" directive daily time cannot be used with \"modified\" parameter") }
+            guard let t = ConfigTime(parsing: String(value.dropFirst())) else { throw d.invalidValue }
+            guard t.milliseconds < 86_400_000 else { throw d.error("\"expires\" directive daily time value must be less than 24 hours") }
             return .dailyAt(t)
         }
         var negative = false
@@ -130,7 +130,7 @@ enum AccessLogParser {
                 }
             }
         }
-        if path.isLiteral { d.compiler.writableFiles.append(path.literalValue) }
+        if path.isLiteral { d.compiler.requireWritable(path.literalValue) }
         return log
     }
 }

@@ -20,17 +20,22 @@ public struct ConfigTime: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     public var description: String { "\(milliseconds)ms" }
 
-    /// Parses one or more `NUMBER[unit]` parts (each unit at most once, in decreasing order as
-    /// nginx requires); a bare number is seconds. nil when invalid.
-    public init?(parsing text: String) {
+    /// Parses nginx's `ngx_parse_time` syntax: `NUMBER[unit]` parts, units in decreasing order and
+    /// each at most once, optionally separated by spaces (`1h 30m`); a number without a unit is
+    /// seconds (`30`, `1h30`). `longUnits` allows `y`/`M`, which nginx accepts only for
+    /// directives counted in seconds (`expires`, `open_file_cache inactive=`), not in
+    /// milliseconds (timeouts). nil when invalid.
+    public init?(parsing text: String, longUnits: Bool = true) {
         let bytes = Array(text.utf8)
-        guard !bytes.isEmpty else { return nil }
         var total: Int64 = 0
         var i = 0
+        var parts = 0
         // Units in nginx's required order; each may appear once.
-        let order: [String] = ["y", "M", "w", "d", "h", "m", "s", "ms"]
+        let order: [UInt8] = [UInt8(ascii: "y"), UInt8(ascii: "M"), UInt8(ascii: "w"), UInt8(ascii: "d"),
+                              UInt8(ascii: "h"), UInt8(ascii: "m"), UInt8(ascii: "s"), 0]
         var lastUnitIndex = -1
         while i < bytes.count {
+            if bytes[i] == UInt8(ascii: " ") { i += 1; continue }
             var value: Int64 = 0
             let start = i
             while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
@@ -41,32 +46,36 @@ public struct ConfigTime: Sendable, Hashable, Comparable, CustomStringConvertibl
                 i += 1
             }
             guard i > start else { return nil }
-            var unit = "s"
-            if i < bytes.count {
-                if bytes[i] == UInt8(ascii: "m"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "s") {
-                    unit = "ms"; i += 2
-                } else {
-                    unit = String(decoding: bytes[i...i], as: UTF8.self); i += 1
+            parts += 1
+            var factor: Int64 = 1000 // a bare number is seconds
+            if i < bytes.count, bytes[i] != UInt8(ascii: " ") {
+                var unit = bytes[i]
+                i += 1
+                if unit == UInt8(ascii: "m"), i < bytes.count, bytes[i] == UInt8(ascii: "s") {
+                    unit = 0 // "ms"
+                    i += 1
                 }
-            } else if start != 0 {
-                return nil // nginx rejects a bare number after a unit ("1h30")
-            }
-            guard let unitIndex = order.firstIndex(of: unit), unitIndex > lastUnitIndex else { return nil }
-            lastUnitIndex = unitIndex
-            let factor: Int64 = switch unit {
-            case "y": 365 * 86_400_000
-            case "M": 30 * 86_400_000
-            case "w": 7 * 86_400_000
-            case "d": 86_400_000
-            case "h": 3_600_000
-            case "m": 60_000
-            case "s": 1000
-            default: 1
+                guard let unitIndex = order.firstIndex(of: unit), unitIndex > lastUnitIndex else { return nil }
+                if !longUnits, unitIndex < 2 { return nil }
+                lastUnitIndex = unitIndex
+                factor = switch unitIndex {
+                case 0: 365 * 86_400_000
+                case 1: 30 * 86_400_000
+                case 2: 7 * 86_400_000
+                case 3: 86_400_000
+                case 4: 3_600_000
+                case 5: 60_000
+                case 6: 1000
+                default: 1
+                }
+            } else {
+                lastUnitIndex = order.count // nothing may follow a bare number
             }
             let (p, o) = value.multipliedReportingOverflow(by: factor)
             guard !o else { return nil }
             total += p
         }
+        guard parts > 0 else { return nil }
         self.milliseconds = total
     }
 }

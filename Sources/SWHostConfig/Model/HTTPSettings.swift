@@ -10,6 +10,10 @@ public struct HTTPSettings: Sendable, Hashable {
     // MARK: files
     /// `root`/`alias`; default `root html` under the prefix.
     public var root: DocumentRoot
+    /// Where the effective `alias` was set: nested locations inherit the alias and, as nginx,
+    /// replace that location's name in the URI (or, for a regex location, the whole URI with the
+    /// rendered alias). nil when `root` is in effect.
+    public var aliasOrigin: AliasOrigin?
     /// `index`; default `index.html`.
     public var index: [VariableTemplate] = [VariableTemplate(literal: "index.html")]
     /// `autoindex`; default off.
@@ -43,7 +47,7 @@ public struct HTTPSettings: Sendable, Hashable {
     public var etag = true
     /// `if_modified_since`; default exact.
     public var ifModifiedSince: IfModifiedSince = .exact
-    /// `server_tokens`; default on.
+    /// `server_tokens on|off|build`; default on (`build` is on: swhost has no build name).
     public var serverTokens = true
     /// `max_ranges`; nil (default) = unlimited, 0 disables ranges.
     public var maxRanges: Int?
@@ -103,7 +107,9 @@ public struct HTTPSettings: Sendable, Hashable {
     // MARK: logging
     /// `access_log`s; empty = `access_log off`. Default `logs/access.log combined`.
     public var accessLogs: [AccessLog]
-    /// `error_log` at http/server/location level is not modelled separately; the main one applies.
+    /// `error_log` set at http/server/location level (replacing the inherited list); empty means
+    /// the main context's `error_log`s apply.
+    public var errorLogs: [ErrorLogTarget] = []
 
     // MARK: access
     /// `allow`/`deny` rules, in order.
@@ -161,6 +167,12 @@ public struct HTTPSettings: Sendable, Hashable {
     /// `swift_handler_timeout TIME` (swhost; default 60s): longest time a Swift handler may take
     /// to start its response.
     public var swiftHandlerTimeout: ConfigTime = .seconds(60)
+
+    public struct AliasOrigin: Sendable, Hashable {
+        /// The location's name (`/images/`, or the regex).
+        public var locationName: String
+        public var isRegex: Bool
+    }
 
     /// The http-level defaults for a prefix (`root html`, `access_log logs/access.log combined`).
     public init(prefix: String) {

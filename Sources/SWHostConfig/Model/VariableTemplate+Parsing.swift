@@ -23,7 +23,19 @@ extension VariableName {
         "upstream_header_time", "upstream_response_length", "upstream_bytes_received",
         "upstream_bytes_sent", "upstream_cache_status", "invalid_referer", "binary_remote_addr",
         "swhost_version",
+        // Known to nginx 1.22 (ssl, http2, proxy, limit, userid, secure_link modules); swhost has no
+        // such module and renders them empty, but accepts configs that log them.
+        "ssl_protocol", "ssl_cipher", "ssl_ciphers", "ssl_curves", "ssl_server_name", "ssl_session_id",
+        "ssl_session_reused", "ssl_early_data", "ssl_client_verify", "ssl_client_s_dn", "ssl_client_i_dn",
+        "ssl_client_serial", "ssl_client_fingerprint", "ssl_client_cert", "ssl_client_raw_cert",
+        "ssl_alpn_protocol", "http2", "proxy_add_x_forwarded_for", "proxy_host", "proxy_port",
+        "limit_req_status", "limit_conn_status", "uid_got", "uid_set", "uid_reset", "secure_link",
+        "secure_link_expires",
     ]
+
+    /// Prefixed families nginx resolves by name at run time besides `$http_`, `$sent_http_`,
+    /// `$arg_` and `$cookie_` (kept as `.builtin` with the full name).
+    public static let builtinPrefixes: [String] = ["upstream_http_", "upstream_cookie_", "upstream_trailer_", "sent_trailer_"]
 
     /// Classifies a variable name as written after `$` (case-insensitive like nginx, except the
     /// suffix of `$arg_`).
@@ -38,7 +50,7 @@ extension VariableName {
         }
         if name.hasPrefix("arg_") { return .argument(String(written.dropFirst(4))) }
         if name.hasPrefix("cookie_") { return .cookie(String(name.dropFirst(7))) }
-        if builtinNames.contains(name) { return .builtin(name) }
+        if builtinNames.contains(name) || builtinPrefixes.contains(where: { name.hasPrefix($0) }) { return .builtin(name) }
         return .user(name)
     }
 }
@@ -83,7 +95,7 @@ extension VariableTemplate {
             } else {
                 while i < chars.count, isNameChar(chars[i]) { name.unicodeScalars.append(chars[i]); i += 1 }
             }
-            guard !name.isEmpty else { throw ParseError(message: "invalid variable name in \"\(text)\"") }
+            guard !name.isEmpty else { throw ParseError(message: "invalid variable name") }
             if !literal.isEmpty { segments.append(.literal(literal)); literal = "" }
             segments.append(.variable(VariableName.classify(name)))
         }

@@ -102,7 +102,7 @@ public final class ConfigRegex: @unchecked Sendable, Hashable, CustomStringConve
         return s.withUTF8 { buffer in match(utf8: buffer, subject: subject) }
     }
 
-    /// Matches raw bytes without copying (the request path's entry point).
+    /// True when `subject` matches, without building a `RegexMatch` (for `gzip_disable`, `if ($x ~ re)` without captures).
     public func matches(_ subject: String) -> Bool {
         var s = subject
         prepare()

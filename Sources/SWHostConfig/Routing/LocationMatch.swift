@@ -4,4 +4,13 @@
 public struct LocationMatch: Sendable {
     public let location: LocationConfig
     public let captures: RegexMatch?
+    /// nginx's auto-redirect: the URI is a FastCGI prefix location's name without its trailing
+    /// slash (`/app` for `location /app/ { fastcgi_pass ...; }`); answer 301 to the URI plus `/`.
+    public let redirectWithSlash: Bool
+
+    public init(location: LocationConfig, captures: RegexMatch?, redirectWithSlash: Bool = false) {
+        self.location = location
+        self.captures = captures
+        self.redirectWithSlash = redirectWithSlash
+    }
 }

@@ -17,21 +17,29 @@ public struct LocationTree: Sendable {
         let prefixes: PrefixIndex<LocationConfig>
         let regexes: [LocationConfig]
         let named: [String: LocationConfig]
+        /// FastCGI prefix locations ending in `/`, keyed by the name without it.
+        let autoRedirect: [String: LocationConfig]
         let all: [LocationConfig]
 
         init(_ locations: [LocationConfig]) {
             var exact: [String: LocationConfig] = [:]
             var regexes: [LocationConfig] = []
             var named: [String: LocationConfig] = [:]
-            var prefixEntries: [(key: [UInt8], value: LocationConfig)] = []
+            var autoRedirect: [String: LocationConfig] = [:]
+            var prefixEntries: [(key: String, value: LocationConfig)] = []
             for location in locations {
                 switch location.modifier {
                 case .exact: exact[location.name] = location
-                case .prefix, .prefixNoRegex: prefixEntries.append((Array(location.name.utf8), location))
+                case .prefix, .prefixNoRegex:
+                    prefixEntries.append((location.name, location))
+                    if location.name.count > 1, location.name.hasSuffix("/"), case .fastcgi = location.handler {
+                        autoRedirect[String(location.name.dropLast())] = location
+                    }
                 case .regex, .regexCaseless: regexes.append(location)
                 case .named: named[location.name] = location
                 }
             }
+            self.autoRedirect = autoRedirect
             self.exact = exact
             self.regexes = regexes
             self.named = named
@@ -78,6 +86,9 @@ public struct LocationTree: Sendable {
 
     private func find(uri: String, bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
         if !exact.isEmpty, let e = exact[uri] { return .final(LocationMatch(location: e, captures: nil)) }
+        if !storage.autoRedirect.isEmpty, let r = storage.autoRedirect[uri] {
+            return .final(LocationMatch(location: r, captures: nil, redirectWithSlash: true))
+        }
         var best: Outcome = .none
         var noRegex = false
         if let p = prefixes.longestPrefix(of: bytes) {

@@ -15,15 +15,30 @@ struct PrefixIndex<Value: Sendable>: Sendable {
     private var parents: [Int32] = []
     private var values: [Value] = []
 
-    init(_ entries: [(key: [UInt8], value: Value)]) {
-        let sorted = entries.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+    init(_ entries: [(key: String, value: Value)]) {
+        guard !entries.isEmpty else { return }
+        var order = Array(entries.indices)
+        if order.count > 1 {
+            order.sort { entries[$0].key.utf8.lexicographicallyPrecedes(entries[$1].key.utf8) }
+        }
+        starts.reserveCapacity(order.count)
+        lengths.reserveCapacity(order.count)
+        parents.reserveCapacity(order.count)
+        values.reserveCapacity(order.count)
         var stack: [Int] = []
-        for (i, entry) in sorted.enumerated() {
-            starts.append(Int32(bytes.count))
-            lengths.append(Int32(entry.key.count))
-            bytes.append(contentsOf: entry.key)
-            values.append(entry.value)
-            while let top = stack.last, !entry.key.starts(with: sorted[top].key) { stack.removeLast() }
+        for (i, e) in order.enumerated() {
+            let key = entries[e].key.utf8
+            let start = bytes.count
+            starts.append(Int32(start))
+            lengths.append(Int32(key.count))
+            bytes.append(contentsOf: key)
+            values.append(entries[e].value)
+            // Pop entries that are not a prefix of this key (keys are sorted, so prefixes precede).
+            while let top = stack.last {
+                let topStart = Int(starts[top]), topLength = Int(lengths[top])
+                if topLength <= key.count, bytes[topStart..<(topStart + topLength)].elementsEqual(bytes[start..<(start + topLength)]) { break }
+                stack.removeLast()
+            }
             parents.append(Int32(stack.last ?? -1))
             stack.append(i)
         }

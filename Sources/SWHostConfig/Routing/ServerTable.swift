@@ -6,23 +6,43 @@
 public struct ServerTable: Sendable {
     public let address: ListenKey
     /// The `default_server` of this address, else the first server listening on it.
-    public let defaultServer: ServerConfig
+    public var defaultServer: ServerConfig { storage.defaultServer }
     /// Servers in config order.
-    public let servers: [ServerConfig]
-    private var exact: [String: ServerConfig] = [:]
-    /// Keyed by the suffix with its leading dot: `.example.org`.
-    private var leading: [String: ServerConfig] = [:]
-    /// Keyed by the prefix with its trailing dot: `www.example.`.
-    private var trailing: [String: ServerConfig] = [:]
-    private var regexes: [(ConfigRegex, ServerConfig)] = []
+    public var servers: [ServerConfig] { storage.servers }
+
+    /// Immutable name tables behind one reference, so a table is cheap to copy and hand out.
+    private final class Storage: Sendable {
+        let defaultServer: ServerConfig
+        let servers: [ServerConfig]
+        let exact: [String: ServerConfig]
+        /// Keyed by the suffix with its leading dot: `.example.org`.
+        let leading: [String: ServerConfig]
+        /// Keyed by the prefix with its trailing dot: `www.example.`.
+        let trailing: [String: ServerConfig]
+        let regexes: [(ConfigRegex, ServerConfig)]
+
+        init(servers: [ServerConfig], defaultServer: ServerConfig, exact: [String: ServerConfig], leading: [String: ServerConfig],
+             trailing: [String: ServerConfig], regexes: [(ConfigRegex, ServerConfig)]) {
+            self.servers = servers
+            self.defaultServer = defaultServer
+            self.exact = exact
+            self.leading = leading
+            self.trailing = trailing
+            self.regexes = regexes
+        }
+    }
+
+    private let storage: Storage
 
     /// Builds the table; `conflict` is called (with the name) for a name already taken on this
     /// address, which nginx ignores with a warning.
     public init(address: ListenKey, servers: [ServerConfig], defaultServer: ServerConfig?,
                 conflict: (String, ServerConfig) -> Void = { _, _ in }) {
         self.address = address
-        self.servers = servers
-        self.defaultServer = defaultServer ?? servers[0]
+        var exact: [String: ServerConfig] = [:]
+        var leading: [String: ServerConfig] = [:]
+        var trailing: [String: ServerConfig] = [:]
+        var regexes: [(ConfigRegex, ServerConfig)] = []
         for server in servers {
             for name in server.names {
                 switch name {
@@ -37,6 +57,8 @@ public struct ServerTable: Sendable {
                 }
             }
         }
+        storage = Storage(servers: servers, defaultServer: defaultServer ?? servers[0], exact: exact, leading: leading,
+                          trailing: trailing, regexes: regexes)
     }
 
     /// The server for a `Host` header value (or nil/empty when absent).
@@ -47,6 +69,7 @@ public struct ServerTable: Sendable {
     /// The server plus the captures of a regex `server_name` that chose it.
     public func resolve(host: some StringProtocol) -> (server: ServerConfig, captures: RegexMatch?) {
         let name = ServerTable.normalize(host)
+        let exact = storage.exact, leading = storage.leading, trailing = storage.trailing, defaultServer = storage.defaultServer
         if let s = exact[name] { return (s, nil) }
         if name.isEmpty { return (defaultServer, nil) }
         if !leading.isEmpty {
@@ -64,7 +87,7 @@ public struct ServerTable: Sendable {
                 end = dot
             }
         }
-        for (regex, server) in regexes {
+        for (regex, server) in storage.regexes {
             if let m = regex.match(name) { return (server, m) }
         }
         return (defaultServer, nil)

@@ -1,0 +1,60 @@
+// swhost: config language.
+
+/// `fastcgi_param` / `cgi_param NAME VALUE [if_not_empty]`.
+public struct GatewayParam: Sendable, Hashable {
+    public var name: String
+    public var value: VariableTemplate
+    public var ifNotEmpty: Bool
+}
+
+/// A FastCGI upstream named by `fastcgi_pass`.
+public enum FastCGIUpstream: Sendable, Hashable {
+    case inet(host: String, port: Int)
+    case unix(String)
+    /// A `fastcgi_app NAME` spawned by swhost.
+    case app(String)
+}
+
+/// `fastcgi_app NAME { command ...; processes N; socket PATH; env NAME=VALUE; }` (http level).
+public struct FastCGIApp: Sendable, Hashable {
+    public var name: String
+    /// Program and arguments.
+    public var command: [String]
+    /// Default 1.
+    public var processes: Int
+    /// Absolute socket path; default `run/fastcgi-NAME.sock` under the prefix.
+    public var socket: String
+    /// `NAME=VALUE` pairs in order.
+    public var environment: [(name: String, value: String)]
+    public var location: SourceLocation?
+
+    public static func == (a: FastCGIApp, b: FastCGIApp) -> Bool {
+        a.name == b.name && a.command == b.command && a.processes == b.processes && a.socket == b.socket
+            && a.environment.map(\.name) == b.environment.map(\.name) && a.environment.map(\.value) == b.environment.map(\.value)
+    }
+    public func hash(into h: inout Hasher) { h.combine(name); h.combine(socket) }
+}
+
+/// What produces a location's response body. Set per location and not inherited by nested
+/// locations (as nginx's content handlers).
+public enum ContentHandler: Sendable, Hashable {
+    /// Static files (root/alias, index, autoindex, try_files). The default.
+    case staticFiles
+    /// `fastcgi_pass ADDRESS|unix:PATH|APP;` (location, if in location). A bare name refers to a
+    /// `fastcgi_app` block (swhost); a name that is neither an address nor an app is an error at load.
+    case fastcgi(FastCGIUpstream)
+    /// `cgi on|off;` (swhost; location; default off): files in this location run as CGI/1.1
+    /// scripts (RFC 3875) instead of being served; `cgi_interpreter` picks an interpreter by extension.
+    /// `cgi_pass /path/to/program;` (swhost; location): every request in the location runs this
+    /// one program (path relative to the prefix), with the request path as `PATH_INFO`.
+    case cgi(program: String?)
+    /// `swift_handler NAME [key=value ...];` (swhost; location): an in-process Swift handler
+    /// registered under NAME (built in, or from a `load_module` library). The parameters are kept
+    /// in order for the handler to validate when it is instantiated.
+    case swift(name: String, parameters: [SwiftHandlerParameter])
+}
+
+public struct SwiftHandlerParameter: Sendable, Hashable {
+    public var key: String
+    public var value: String
+}

@@ -1,0 +1,25 @@
+// swhost: config language.
+
+/// `gzip_types`: `*` or a set of MIME types (`text/html` is always included, as in nginx).
+public enum GzipTypes: Sendable, Hashable {
+    case any
+    case types(Set<String>)
+
+    public func contains(_ mime: some StringProtocol) -> Bool {
+        switch self {
+        case .any: true
+        case .types(let set): set.contains(String(mime))
+        }
+    }
+}
+
+/// One `gzip_disable` entry.
+public enum GzipDisable: Sendable, Hashable {
+    /// `msie6`: MSIE 4-6 without SV1.
+    case msie6
+    /// A case-insensitive regex on `User-Agent`.
+    case regex(ConfigRegex)
+}
+
+/// `gzip_static off | on | always`.
+public enum GzipStatic: String, Sendable, Hashable { case off, on, always }
