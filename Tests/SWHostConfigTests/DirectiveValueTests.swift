@@ -192,7 +192,7 @@ import Testing
         #expect(main.workerTimeout == .seconds(30) && main.workerMaxRequests == 1000 && main.workerMaxRequestsJitter == 100)
         #expect(main.loadModules == ["/srv/p/modules/h.so"] && main.http == nil)
         let defaults = try compileConfig("events {}").main
-        #expect(defaults.workerProcesses == .count(1) && defaults.workerConnections == 512 && defaults.daemon)
+        #expect(defaults.workerProcesses == .count(1) && defaults.workerConnections == 512 && !defaults.daemon)
         #expect(defaults.pidPath == "/srv/p/logs/swhost.pid" && defaults.workerTimeout == .seconds(60) && defaults.workerMaxRequests == 0)
     }
 

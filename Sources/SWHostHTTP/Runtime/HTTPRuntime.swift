@@ -56,6 +56,27 @@ public final class HTTPRuntime: Sendable {
         }
     }
 
+    /// The `error_log` of an http/server/location level (nginx: the nearest level that has one),
+    /// or the main one.
+    private func errorLog(for targets: [ErrorLogTarget]) -> ErrorLog {
+        guard !targets.isEmpty else { return mainErrorLog }
+        var opened: [ErrorLog.Target] = []
+        for target in targets {
+            switch target.destination {
+            case .stderr:
+                opened.append(ErrorLog.Target(file: LogFile.standardError, level: target.level))
+            case .file(let path):
+                do {
+                    let file = try LogFileRegistry.shared.file(path: path, bufferSize: 0, flushInterval: nil)
+                    opened.append(ErrorLog.Target(file: file, level: target.level))
+                } catch {
+                    mainErrorLog.log(.alert, error.description)
+                }
+            }
+        }
+        return opened.isEmpty ? mainErrorLog : ErrorLog(targets: opened)
+    }
+
     private func makeRuntime(for settings: HTTPSettings) -> LocationRuntime {
         var logs: [ResolvedAccessLog] = []
         for log in settings.accessLogs {
@@ -80,6 +101,6 @@ public final class HTTPRuntime: Sendable {
                 logs.append(.perRequest(format: format, path: log.path, prefix: prefix, condition: log.condition))
             }
         }
-        return LocationRuntime(accessLogs: logs, errorLog: mainErrorLog)
+        return LocationRuntime(accessLogs: logs, errorLog: errorLog(for: settings.errorLogs))
     }
 }
