@@ -72,4 +72,32 @@ import Testing
             try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: prefix + "ro")
         }
     }
+
+    /// swhost's own directives follow nginx's conventions for their messages.
+    @Test(arguments: [
+        ("fastcgi_app a { command x; } fastcgi_app a { command y; }", #"duplicate fastcgi_app "a""#),
+        ("fastcgi_app a { command x; processes 0; }", #""processes" directive invalid value"#),
+        ("fastcgi_app a { command x; env NOEQUALS; }", #"invalid parameter "NOEQUALS""#),
+        ("fastcgi_app a { command x; command y; }", #""command" directive is duplicate"#),
+        ("fastcgi_app a { command x; gzip on; }", #""gzip" directive is not allowed here"#),
+        ("command x;", #""command" directive is not allowed here"#),
+        ("cgi_max_processes x;", #""cgi_max_processes" directive invalid number"#),
+        ("mime_sniff maybe;", #"invalid value "maybe" in "mime_sniff" directive, it must be "on" or "off""#),
+        ("swift_handler_timeout 1x;", #""swift_handler_timeout" directive invalid value"#),
+        ("cgi_read_timeout 1M;", #""cgi_read_timeout" directive invalid value"#),
+        ("server { cgi_pass /bin/x; }", #""cgi_pass" directive is not allowed here"#),
+        ("server { location / { fastcgi_app a { command x; } } }", #""fastcgi_app" directive is not allowed here"#),
+        ("server { location / { swift_handler; } }", #"invalid number of arguments in "swift_handler" directive"#),
+        ("server { location / { cgi_param A; } }", #"invalid number of arguments in "cgi_param" directive"#),
+    ])
+    func swhostDirectivesReject(httpBody: String, message: String) throws {
+        let line = try #require(compileErrorLine("events {} http { \(httpBody) }"))
+        #expect(line == "[emerg] \(message) in /t.conf:1")
+    }
+
+    @Test(arguments: ["worker_max_requests x;", "worker_max_requests_jitter -1;"])
+    func workerLimitsAreNumbers(line: String) throws {
+        let name = String(line.prefix { $0 != " " })
+        #expect(compileErrorLine("\(line) events {}") == "[emerg] \"\(name)\" directive invalid number in /t.conf:1")
+    }
 }

@@ -43,4 +43,18 @@ extension ConfigCompilerState {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
+
+    /// nginx's `user USER [GROUP]` checks: only a root master can switch users (otherwise a
+    /// warning and the directive is ignored); the user and the group (default: the user's name,
+    /// as nginx) must exist.
+    func checkUser(_ user: String, group: String, at location: SourceLocation) throws(ConfigDiagnostic) {
+        guard context.checkFilesystem else { return }
+        guard geteuid() == 0 else {
+            warn("the \"user\" directive makes sense only if the master process runs with super-user privileges, ignored",
+                 at: location)
+            return
+        }
+        guard getpwnam(user) != nil else { throw ConfigDiagnostic(.emerg, "getpwnam(\"\(user)\") failed", at: location) }
+        guard getgrnam(group) != nil else { throw ConfigDiagnostic(.emerg, "getgrnam(\"\(group)\") failed", at: location) }
+    }
 }

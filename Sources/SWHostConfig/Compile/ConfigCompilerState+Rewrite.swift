@@ -2,7 +2,8 @@
 
 extension ConfigCompilerState {
     /// The rewrite-phase program of a server or location, in config order.
-    func rewriteSteps(_ directives: [ConfigDirective], ifContext: DirectiveContexts, settings: HTTPSettings?) throws(ConfigDiagnostic) -> [RewriteStep] {
+    /// `settings` are the enclosing level's; an `if` in a location starts from them.
+    func rewriteSteps(_ directives: [ConfigDirective], ifContext: DirectiveContexts, settings: HTTPSettings) throws(ConfigDiagnostic) -> [RewriteStep] {
         var steps: [RewriteStep] = []
         for d in directives {
             let args = d.arguments.map(\.value)
@@ -59,10 +60,11 @@ extension ConfigCompilerState {
         return ReturnAction(code: 302, text: try template(args[0], at: d.location))
     }
 
-    func ifBlock(_ d: ConfigDirective, ifContext: DirectiveContexts, settings: HTTPSettings?) throws(ConfigDiagnostic) -> IfBlock {
+    func ifBlock(_ d: ConfigDirective, ifContext: DirectiveContexts, settings: HTTPSettings) throws(ConfigDiagnostic) -> IfBlock {
         let condition = try ifCondition(d)
         var inner: [ConfigDirective] = []
-        var level = settings.map { SettingsLevel(settings: $0, context: .ifLocation) }
+        // Only an `if` in a location carries settings of its own (the table rejects them in a server `if`).
+        var level = ifContext == .ifLocation ? SettingsLevel(settings: settings, context: .ifLocation) : nil
         var handler: ContentHandler?
         for child in d.block ?? [] {
             let spec = try lookup(child, in: ifContext)

@@ -35,7 +35,7 @@ extension ConfigCompilerState {
             listens = [listen]
         }
         if names.isEmpty { names = [.exact("")] }
-        let steps = rewriteDirectives.isEmpty ? [] : try rewriteSteps(rewriteDirectives, ifContext: .ifServer, settings: nil)
+        let steps = rewriteDirectives.isEmpty ? [] : try rewriteSteps(rewriteDirectives, ifContext: .ifServer, settings: level.settings)
         let locations = try locationTree(locationBlocks, parent: level.settings, enclosing: nil)
         return ServerConfig(listens: listens, names: names, settings: level.settings, rewriteSteps: steps,
                             locations: locations, tryFiles: tryFiles, sourceLocation: d.location)

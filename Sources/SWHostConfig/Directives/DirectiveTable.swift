@@ -75,7 +75,10 @@ enum DirectiveTable {
         ignored("accept_mutex_delay", .events, .exactly(1)),
         mainSpec("worker_shutdown_timeout", .exactly(1)) { m, d throws(ConfigDiagnostic) in m.workerShutdownTimeout = try d.time() },
         mainSpec("pid", .exactly(1)) { m, d throws(ConfigDiagnostic) in m.pidPath = d.prefixPath(0) },
-        mainSpec("user", .range(1...2)) { m, d throws(ConfigDiagnostic) in m.user = (d[0], d.count > 1 ? d[1] : nil) },
+        mainSpec("user", .range(1...2)) { m, d throws(ConfigDiagnostic) in
+            m.user = (d[0], d.count > 1 ? d[1] : nil)
+            try d.compiler.checkUser(d[0], group: d.count > 1 ? d[1] : d[0], at: d.location)
+        },
         mainSpec("load_module", .exactly(1)) { m, d throws(ConfigDiagnostic) in m.loadModules.append(d.prefixPath(0)) },
         mainSpec("daemon", .flag) { m, d throws(ConfigDiagnostic) in m.daemon = try d.flag() },
         mainSpec("master_process", .flag) { m, d throws(ConfigDiagnostic) in m.masterProcess = try d.flag() },
