@@ -24,7 +24,7 @@ public struct ETag: Sendable, Hashable, CustomStringConvertible {
 
     /// The tag of an open file.
     public init(file: OpenFile, weak: Bool = false) {
-        self.init(mtime: file.mtime, size: file.size, weak: weak)
+        self.init(rawValue: weak ? "W/" + file.etagText : file.etagText)
     }
 
     /// Whether the tag carries the `W/` prefix.

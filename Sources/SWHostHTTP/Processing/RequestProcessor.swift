@@ -19,8 +19,8 @@ public struct RequestProcessor: HTTPResponder {
     }
 
     public func respond(to request: HTTPRequest, writer: ResponseWriter) {
-        let tag = request.connection.listenerTag
-        let table = runtime.tables[tag < runtime.tables.count ? tag : 0]
+        let connection = request.connection
+        let table = runtime.table(tag: connection.listenerTag, localAddress: connection.localAddress, localPort: connection.localPort)
         let (server, captures) = table.resolve(host: request.host)
         let state = RequestState(request: request, writer: writer, runtime: runtime, listenKey: table.address,
                                  server: server, serverCaptures: captures)
@@ -38,6 +38,15 @@ public struct RequestProcessor: HTTPResponder {
     func findLocationAndRun(_ state: RequestState) {
         while true {
             let match = state.server.locations.match(state.uri)
+            if let match, match.redirectWithSlash {
+                // nginx: `/app` for `location /app/ { fastcgi_pass ...; }` is a 301 to `/app/`.
+                var reply = Reply(status: 301)
+                var target = state.uri + "/"
+                if state.hasArgs, !state.args.isEmpty { target += "?" + state.args }
+                reply.headers.append(name: "Location", value: absoluteLocation(target, state))
+                finish(state, reply)
+                return
+            }
             if let match {
                 state.enter(match.location, captures: match.captures)
             } else {

@@ -18,6 +18,8 @@ public final class HTTPRuntime: Sendable {
     /// Server tables indexed by listener tag (the index into `listenKeys`).
     public let tables: [ServerTable]
     public let listenKeys: [ListenKey]
+    /// Per tag: the listener is a wildcard that also serves servers of specific addresses.
+    let picksTableByLocalAddress: [Bool]
     public let mainErrorLog: ErrorLog
     public let openFiles: SWHostStatic.OpenFileCache
     public let sniffer: MagicSniffer?
@@ -33,10 +35,17 @@ public final class HTTPRuntime: Sendable {
         self.prefix = prefix
         self.mainErrorLog = mainErrorLog
         self.serverVersion = serverVersion
-        // Stable tag order: sorted by the address's text, so the same config gives the same tags.
-        let keys = config.listeners.keys.sorted { $0.description < $1.description }
+        // Bind what nginx binds (a wildcard covers specific addresses on its port); stable tag
+        // order, sorted by the address's text, so the same config gives the same tags.
+        let keys = config.bindAddresses.sorted { $0.description < $1.description }
         self.listenKeys = keys
         self.tables = keys.map { config.listeners[$0]! }
+        let specific = Set(config.listeners.keys).subtracting(keys)
+        // Wildcard listeners that stand in for specific addresses pick the table by the
+        // connection's local address; the others need no per-request lookup.
+        self.picksTableByLocalAddress = keys.map { key in
+            specific.contains { $0.port == key.port && $0.isIPv6 == key.isIPv6 }
+        }
         self.openFiles = SWHostStatic.OpenFileCache(configuration: .init(maxEntries: 4096, inactiveSeconds: 60, validSeconds: 1))
         self.sniffer = try? MagicSniffer()
         self.gzipVariants = GzipVariantCache()
@@ -102,5 +111,22 @@ public final class HTTPRuntime: Sendable {
             }
         }
         return LocationRuntime(accessLogs: logs, errorLog: errorLog(for: settings.errorLogs))
+    }
+}
+
+extension ListenKey {
+    var isIPv6: Bool {
+        if case .ipv6 = self { return true }
+        return false
+    }
+}
+
+extension HTTPRuntime {
+    /// The virtual-host table for a connection accepted on listener `tag` at local `address`.
+    func table(tag: Int, localAddress: String, localPort: Int) -> ServerTable {
+        let index = tag < tables.count ? tag : 0
+        guard picksTableByLocalAddress[index] else { return tables[index] }
+        let local: ListenKey = localAddress.contains(":") ? .ipv6(localAddress, port: localPort) : .ipv4(localAddress, port: localPort)
+        return config.serverTable(local: local) ?? tables[index]
     }
 }

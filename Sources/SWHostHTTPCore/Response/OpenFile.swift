@@ -21,6 +21,10 @@ public final class OpenFile: Sendable {
     /// Device and inode, to tell a replaced file from the same file.
     public let device: UInt64
     public let inode: UInt64
+    /// `Last-Modified` and nginx's strong `ETag` (`"<mtime hex>-<size hex>"`), formatted once per
+    /// open file rather than once per response.
+    public let lastModifiedText: String
+    public let etagText: String
 
     /// Takes ownership of `descriptor`.
     public init(descriptor: CInt, size: Int64, mtime: Int64, mtimeNanoseconds: Int64 = 0, device: UInt64, inode: UInt64) {
@@ -30,6 +34,8 @@ public final class OpenFile: Sendable {
         self.mtimeNanoseconds = mtimeNanoseconds
         self.device = device
         self.inode = inode
+        self.lastModifiedText = HTTPDate.format(mtime)
+        self.etagText = "\"" + String(UInt64(bitPattern: mtime), radix: 16) + "-" + String(UInt64(bitPattern: size), radix: 16) + "\""
     }
 
     /// Takes ownership of `descriptor` and reads its identity with `fstat`. Returns nil (and closes
