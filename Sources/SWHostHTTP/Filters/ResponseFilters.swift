@@ -98,7 +98,8 @@ extension RequestProcessor {
             head.headers.append(name: "Content-Type", value: type)
         }
         if let lastModified = reply.lastModified {
-            head.headers.append(name: "Last-Modified", value: HTTPDate.format(lastModified))
+            let text = reply.file.map { $0.mtime == lastModified ? $0.lastModifiedText : HTTPDate.format(lastModified) }
+            head.headers.append(name: "Last-Modified", value: text ?? HTTPDate.format(lastModified))
         }
         for (name, value) in reply.headers where !(name == "Vary" && vary) {
             head.headers.append(name: name, value: value)
