@@ -66,8 +66,11 @@ final class StallingWriter: ChannelOutboundHandler, @unchecked Sendable {  // us
     @Test func countersFollowTheConnectionPhases() throws {
         let responder = ClosureResponder { _, _ in }
         let h = try Harness(responder)
+        #expect(h.counters.snapshot.waiting == 1)  // nginx: no request bytes yet
+        try h.send("GET / HT")
         #expect(h.counters.snapshot.reading == 1)
-        try h.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(h.counters.snapshot.waiting == 0)
+        try h.send("TP/1.1\r\nHost: a\r\n\r\n")
         #expect(h.counters.snapshot.writing == 1)
         responder.writers[0].send(ClosureResponder.okHead, body: .empty)
         #expect(h.counters.snapshot.waiting == 1)
