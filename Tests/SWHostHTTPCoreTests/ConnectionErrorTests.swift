@@ -64,7 +64,9 @@ import Testing
 
     @Test func headerTimeoutRunsFromAccept() throws {
         let h = try Harness()
-        h.advance(.seconds(61))
+        h.advance(.seconds(30))
+        try h.send("GET / HTTP/1.1\r\n")  // the first bytes do not restart the timer
+        h.advance(.seconds(31))
         #expect(!h.isOpen)
     }
 }

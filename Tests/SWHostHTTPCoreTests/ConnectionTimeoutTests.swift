@@ -66,8 +66,11 @@ final class StallingWriter: ChannelOutboundHandler, @unchecked Sendable {  // us
     @Test func countersFollowTheConnectionPhases() throws {
         let responder = ClosureResponder { _, _ in }
         let h = try Harness(responder)
+        #expect(h.counters.snapshot.waiting == 1)  // nginx: no request bytes yet
+        try h.send("GET / HT")
         #expect(h.counters.snapshot.reading == 1)
-        try h.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(h.counters.snapshot.waiting == 0)
+        try h.send("TP/1.1\r\nHost: a\r\n\r\n")
         #expect(h.counters.snapshot.writing == 1)
         responder.writers[0].send(ClosureResponder.okHead, body: .empty)
         #expect(h.counters.snapshot.waiting == 1)
@@ -75,5 +78,48 @@ final class StallingWriter: ChannelOutboundHandler, @unchecked Sendable {  // us
         #expect(h.counters.snapshot.accepts == 1)
         try h.channel.close().wait()
         #expect(h.counters.snapshot.active == 0)
+    }
+}
+
+/// Counts the socket reads the connection handler lets through.
+final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {  // embedded loop only
+    typealias OutboundIn = IOData
+    var reads = 0
+
+    func read(context: ChannelHandlerContext) {
+        reads += 1
+        context.read()
+    }
+}
+
+@Suite struct ConnectionBackpressureTests {
+    @Test func readsPauseWhileAResponseIsInFlight() throws {
+        let responder = ClosureResponder { _, _ in }
+        let h = try Harness(responder)
+        let counter = ReadCounter()
+        try h.channel.pipeline.syncOperations.addHandler(counter, position: .first)
+        h.channel.read()
+        #expect(counter.reads == 1)  // waiting for a head: reads go through
+        try h.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        h.channel.read()
+        #expect(counter.reads == 1)  // in flight, no body wanted: held back
+        responder.writers[0].send(ClosureResponder.okHead, body: .empty)
+        #expect(counter.reads == 2)  // released once the response is written
+    }
+
+    @Test func readsFlowWhileTheBodyIsWantedAndStopWhenPaused() throws {
+        let sink = BodySink()
+        sink.pauseAfterFirst = true
+        let h = try Harness(ClosureResponder { request, _ in request.readBody(limit: 0) { sink.handler($0) } })
+        let counter = ReadCounter()
+        try h.channel.pipeline.syncOperations.addHandler(counter, position: .first)
+        try h.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n")
+        h.channel.read()
+        #expect(counter.reads == 1)  // body wanted
+        try h.send("abc")
+        h.channel.read()
+        #expect(counter.reads == 1)  // consumer paused
+        h.responder.requests[0].resumeBody()
+        #expect(counter.reads == 2)
     }
 }

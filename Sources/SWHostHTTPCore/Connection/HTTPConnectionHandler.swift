@@ -102,7 +102,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             if case .unixDomainSocket = a { remoteAddress = "unix:" } else { remoteAddress = a.ipAddress ?? "" }
             remotePort = a.port ?? 0
         }
-        setPhase(.reading)
+        // stub_status counts a connection without request bytes as waiting, as nginx does.
+        setPhase(.waiting)
         // nginx arms client_header_timeout at accept for the first request.
         armHeaderTimer()
     }
@@ -223,11 +224,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Returns true when a head was parsed and handed over (so the loop continues with the body).
     private func processHead() -> Bool {
         if phase == .waiting {
-            // First byte after keep-alive idle: client_header_timeout starts now.
-            idleTimer?.cancel()
-            idleTimer = nil
             setPhase(.reading)
-            armHeaderTimer()
+            if let idle = idleTimer {
+                // First byte after keep-alive idle: client_header_timeout starts now.
+                idle.cancel()
+                idleTimer = nil
+                armHeaderTimer()
+            }
         }
         if requestStart == 0 { requestStart = Self.nowMicroseconds() }
         let outcome = input.withUnsafeReadableBytes { parser.parse($0) }
