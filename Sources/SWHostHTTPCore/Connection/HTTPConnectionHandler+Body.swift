@@ -42,7 +42,6 @@ extension HTTPConnectionHandler {
     /// Hands the consumer a failure and forgets it; the connection will not be reused.
     func failBody(_ error: RequestBodyError) {
         body.failed = true
-        bodyTimer?.cancel()
         bodyTimer = nil
         if let c = body.consumer {
             body.consumer = nil
@@ -112,7 +111,6 @@ extension HTTPConnectionHandler {
         if (state == .inFlight && body.wantsData || state == .draining && !body.finished) && input.readableBytes == 0 {
             armBodyTimer()
         } else if bodyTimer != nil && !body.wantsData {
-            bodyTimer?.cancel()
             bodyTimer = nil
         }
         if state == .draining && body.finished {

@@ -167,7 +167,6 @@ extension HTTPConnectionHandler {
         future.whenComplete { result in
             let handler = bound.value
             handler.response.pendingWrites -= 1
-            handler.sendTimer?.cancel()
             handler.sendTimer = nil
             if handler.response.pendingWrites > 0 { handler.armSendTimer() }
             switch result {

@@ -61,11 +61,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var response = ResponseState()
 
     // Timers.
-    var headerTimer: Scheduled<Void>?
-    var bodyTimer: Scheduled<Void>?
-    var sendTimer: Scheduled<Void>?
-    var idleTimer: Scheduled<Void>?
-    var lingerTimer: Scheduled<Void>?
+    // nginx's connection timers, as deadlines checked by one watchdog task (see +Timers).
+    var headerTimer: NIODeadline?
+    var bodyTimer: NIODeadline?
+    var sendTimer: NIODeadline?
+    var idleTimer: NIODeadline?
+    var lingerTimer: NIODeadline?
+    var watchdog: Scheduled<Void>?
+    var watchdogDeadline: NIODeadline?
     var lingerDeadline = NIODeadline.distantFuture
 
     init(configuration: ConnectionConfiguration, responder: any HTTPResponder, listenerTag: Int, counters: ConnectionCounters) {
@@ -225,9 +228,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func processHead() -> Bool {
         if phase == .waiting {
             setPhase(.reading)
-            if let idle = idleTimer {
+            if idleTimer != nil {
                 // First byte after keep-alive idle: client_header_timeout starts now.
-                idle.cancel()
                 idleTimer = nil
                 armHeaderTimer()
             }
@@ -263,7 +265,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             sendError(.badRequest)
             return false
         }
-        headerTimer?.cancel()
         headerTimer = nil
         requestCount += 1
         counters.requestStarted()
