@@ -1,5 +1,8 @@
 // swhost: HTTP transport.
 
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 
 /// Writing responses: framing fields, HEAD and bodiless statuses, bytes, files, parts, streams.
@@ -53,6 +56,11 @@ extension HTTPConnectionHandler {
                 track(context.write(wrapOutboundOut(.byteBuffer(buffer))), last: false)
                 track(context.writeAndFlush(wrapOutboundOut(.byteBuffer(b))), last: true)
             }
+        case .file(let f) where f.length <= Self.inlineFileLimit && Self.appendFileRegion(f, to: &buffer):
+            // A small region (a range, a small file) goes with the head in one write: one pread
+            // of page-cached data costs less than cork + sendfile + uncork.
+            response.bodyBytes = f.length
+            track(context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))), last: true)
         case .file(let f):
             corkIfWanted(context)
             track(context.write(wrapOutboundOut(.byteBuffer(buffer))), last: false)
@@ -77,6 +85,26 @@ extension HTTPConnectionHandler {
             if case .chunked = framing { isChunked = true } else { isChunked = false }
             startStream(stream, chunked: isChunked, length: length, context: context)
         }
+    }
+
+    /// File regions up to this size are read into the response buffer instead of sent with sendfile.
+    static let inlineFileLimit: Int64 = 16 * 1024
+
+    /// Appends the region's bytes to `buffer`; false (buffer unchanged) when the file came up
+    /// short, so the caller falls back to sendfile, which reports the truncation as an error.
+    static func appendFileRegion(_ region: FileBody, to buffer: inout ByteBuffer) -> Bool {
+        let count = Int(region.length)
+        guard count > 0 else { return true }
+        let start = buffer.writerIndex
+        let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { raw in
+            let n = pread(region.file.descriptor, raw.baseAddress, count, off_t(region.offset))
+            return n == count ? n : 0
+        }
+        if read != count {
+            buffer.moveWriterIndex(to: start)
+            return false
+        }
+        return true
     }
 
     /// Whether the rest of an unread body can be discarded to keep the connection.
