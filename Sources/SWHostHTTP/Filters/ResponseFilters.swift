@@ -31,7 +31,6 @@ extension RequestProcessor {
             reply.etag = nil
             reply.lastModified = nil
         }
-        let settings = state.settings
         let request = state.request
 
         // Not modified (RFC 9110 §13 as nginx applies it: only to 200 responses with validators).
@@ -44,7 +43,7 @@ extension RequestProcessor {
                 ifUnmodifiedSince: request.headers.first("if-unmodified-since")
             )
             if conditional.isConditional {
-                let policy: ConditionalEvaluator.IfModifiedSincePolicy = switch settings.ifModifiedSince {
+                let policy: ConditionalEvaluator.IfModifiedSincePolicy = switch state.settings.ifModifiedSince {
                 case .off: .off
                 case .exact: .exact
                 case .before: .before
@@ -67,7 +66,7 @@ extension RequestProcessor {
 
         // Standard bodies for errors and redirects without one.
         if case .empty = reply.body, reply.status >= 300, reply.status != 304,
-           let page = Self.standardPage(status: reply.status, software: software(settings)) {
+           let page = Self.standardPage(status: reply.status, software: software(state.settings)) {
             reply.body = .bytes(page)
             reply.contentType = "text/html"
             reply.etag = nil
@@ -77,15 +76,15 @@ extension RequestProcessor {
 
         // gzip: eligible responses get Vary; accepted ones are compressed and lose ranges.
         var vary = false
-        if settings.gzip, !reply.isEncoded, gzipEligible(reply, state) {
-            vary = settings.gzipVary
+        if state.settings.gzip, !reply.isEncoded, gzipEligible(reply, state) {
+            vary = state.settings.gzipVary
             if clientAcceptsGzip(state) {
                 compress(&reply, state)
             }
         }
 
         // Ranges (nginx's range filter: only on complete 200 bodies that allow them).
-        if reply.status == 200, reply.allowRanges, settings.maxRanges != 0,
+        if reply.status == 200, reply.allowRanges, state.settings.maxRanges != 0,
            let total = reply.body.knownLength,
            let rangeHeader = request.headers.first("range"),
            state.method == .GET || state.method == .HEAD {
@@ -93,7 +92,7 @@ extension RequestProcessor {
         }
 
         var head = ResponseHead(status: reply.status)
-        head.headers.append(name: "Server", value: software(settings))
+        head.headers.append(name: "Server", value: software(state.settings))
         if let type = reply.contentType, reply.status != 304 {
             head.headers.append(name: "Content-Type", value: type)
         }
@@ -126,7 +125,7 @@ extension RequestProcessor {
     }
 
     func software(_ settings: HTTPSettings) -> String {
-        settings.serverTokens ? "\(runtime.serverName)/\(runtime.serverVersion)" : runtime.serverName
+        settings.serverTokens ? runtime.softwareWithVersion : runtime.serverName
     }
 
     func clientAcceptsGzip(_ state: RequestState) -> Bool {
@@ -135,18 +134,17 @@ extension RequestProcessor {
 
     /// nginx's gzip filter conditions other than the client's Accept-Encoding (those decide `Vary`).
     private func gzipEligible(_ reply: Reply, _ state: RequestState) -> Bool {
-        let settings = state.settings
         guard reply.status == 200 || reply.status == 403 || reply.status == 404 else { return false }
         guard let type = reply.contentType else { return false }
         let bare = type.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces() } ?? type
-        guard bare == "text/html" || settings.gzipTypes.contains(bare) else { return false }
-        if let length = reply.body.knownLength, length < Int64(settings.gzipMinLength) { return false }
+        guard bare == "text/html" || state.settings.gzipTypes.contains(bare) else { return false }
+        if let length = reply.body.knownLength, length < Int64(state.settings.gzipMinLength) { return false }
         if case .empty = reply.body { return false }
         let version = state.request.version.major * 10 + state.request.version.minor
-        guard version >= settings.gzipHTTPVersion else { return false }
-        if !settings.gzipDisable.isEmpty {
+        guard version >= state.settings.gzipHTTPVersion else { return false }
+        if !state.settings.gzipDisable.isEmpty {
             let agent = state.request.headers.first("user-agent") ?? ""
-            for rule in settings.gzipDisable {
+            for rule in state.settings.gzipDisable {
                 switch rule {
                 case .msie6: if agent.contains("MSIE 4") || agent.contains("MSIE 5") || agent.contains("MSIE 6") { return false }
                 case .regex(let regex): if regex.matches(agent) { return false }
@@ -238,12 +236,11 @@ extension RequestProcessor {
 
     /// `add_header` and `expires`, for the statuses nginx applies them to (or any with `always`).
     private func applyHeaders(_ head: inout ResponseHead, _ state: RequestState) {
-        let settings = state.settings
         let applies = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308].contains(head.status)
         if applies {
-            applyExpires(settings.expires, &head, lastModified: nil)
+            applyExpires(state.settings.expires, &head, lastModified: nil)
         }
-        for header in settings.addHeaders where applies || header.always {
+        for header in state.settings.addHeaders where applies || header.always {
             let value = state.render(header.value)
             if !value.isEmpty { head.headers.append(name: header.name, value: value) }
         }

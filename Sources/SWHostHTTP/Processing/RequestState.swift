@@ -19,8 +19,19 @@ final class RequestState: @unchecked Sendable {
     let listenKey: ListenKey
 
     var location: LocationConfig
-    /// The effective settings: the location's, or an `if` block's inside it.
-    var settings: HTTPSettings
+    /// Settings of a true `if` block inside the location, when one applies.
+    var ifSettings: SettingsBox?
+    /// The effective settings: the location's, or an `if` block's inside it. Borrowed, never
+    /// copied: the struct holds dozens of references, and copying it retained each of them.
+    var settings: HTTPSettings {
+        _read {
+            if let box = ifSettings {
+                yield box.value
+            } else {
+                yield location.settings
+            }
+        }
+    }
     var handler: ContentHandler
     /// `$uri`: the current, possibly rewritten, decoded path.
     var uri: String
@@ -56,7 +67,6 @@ final class RequestState: @unchecked Sendable {
         self.server = server
         self.serverCaptures = serverCaptures
         self.location = server.serverLevel
-        self.settings = server.serverLevel.settings
         self.handler = .staticFiles
         self.uri = request.uri.path
         self.args = request.uri.args
@@ -67,7 +77,7 @@ final class RequestState: @unchecked Sendable {
     /// Enters `location` (after a location search or a named-location jump).
     func enter(_ location: LocationConfig, captures: RegexMatch?) {
         self.location = location
-        self.settings = location.settings
+        self.ifSettings = nil
         self.handler = location.handler
         if let captures {
             self.captures = captures
@@ -98,5 +108,14 @@ final class RequestState: @unchecked Sendable {
         if log.isEnabled(level) {
             log.log(level, message, context: logContext)
         }
+    }
+}
+
+/// An `if` block's settings, held by reference so reading them never copies the struct.
+final class SettingsBox {
+    let value: HTTPSettings
+
+    init(_ value: HTTPSettings) {
+        self.value = value
     }
 }

@@ -28,6 +28,8 @@ public final class HTTPRuntime: Sendable {
     /// The software name for `Server:` and error pages.
     public let serverName = "swhost"
     public let serverVersion: String
+    /// `swhost/VERSION`, for `Server:` with `server_tokens on`.
+    public let softwareWithVersion: String
     private let locationRuntimes = NIOLockedValueBox([ObjectIdentifier: LocationRuntime]())
 
     public init(config: HTTPConfig, prefix: String, mainErrorLog: ErrorLog, serverVersion: String) {
@@ -35,6 +37,7 @@ public final class HTTPRuntime: Sendable {
         self.prefix = prefix
         self.mainErrorLog = mainErrorLog
         self.serverVersion = serverVersion
+        self.softwareWithVersion = "swhost/" + serverVersion
         // Bind what nginx binds (a wildcard covers specific addresses on its port); stable tag
         // order, sorted by the address's text, so the same config gives the same tags.
         let keys = config.bindAddresses.sorted { $0.description < $1.description }
