@@ -68,7 +68,7 @@ let package = Package(
         // Static files: path resolution, open-file cache, MIME (types + libmagic), conditional, ranges, autoindex.
         .target(
             name: "SWHostStatic",
-            dependencies: nio + ["SWHostHTTPCore", "CMagic", "CLibXML2", "CSWHostSystem"],
+            dependencies: nio + ["SWHostHTTPCore", "SWHostCompression", "CMagic", "CLibXML2", "CSWHostSystem"],
             swiftSettings: swiftSettings
         ),
         // Request processing: vhost and location routing, phases, variables, filters, per-vhost logs.

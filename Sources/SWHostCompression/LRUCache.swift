@@ -1,8 +1,8 @@
-// swhost: compression. (Same structure as SWHostStatic's LRUCache; the modules do not depend on each other.)
+// swhost: compression (and the other caches of the package).
 
 /// A least-recently-used map with O(1) get/set/evict and an optional cost per entry, for the
-/// caches of this module. Not thread-safe: every owner keeps it behind a lock.
-struct LRUCache<Key: Hashable, Value> {
+/// swhost's caches (gzip variants, open files, MIME sniffs, small files). Not thread-safe: every owner keeps it behind a lock.
+package struct LRUCache<Key: Hashable, Value> {
     private struct Node {
         var key: Key
         var value: Value?
@@ -18,28 +18,28 @@ struct LRUCache<Key: Hashable, Value> {
     private var head = -1
     /// Least recently used.
     private var tail = -1
-    private(set) var totalCost = 0
+    package private(set) var totalCost = 0
 
-    init() {}
+    package init() {}
 
-    var count: Int { index.count }
+    package var count: Int { index.count }
 
     /// The value, marked as most recently used.
-    mutating func get(_ key: Key) -> Value? {
+    package mutating func get(_ key: Key) -> Value? {
         guard let i = index[key] else { return nil }
         moveToFront(i)
         return nodes[i].value
     }
 
     /// The value, without touching the recency order.
-    func peek(_ key: Key) -> Value? {
+    package func peek(_ key: Key) -> Value? {
         guard let i = index[key] else { return nil }
         return nodes[i].value
     }
 
     /// Inserts or replaces; returns the replaced value, if any.
     @discardableResult
-    mutating func set(_ key: Key, _ value: Value, cost: Int = 1) -> Value? {
+    package mutating func set(_ key: Key, _ value: Value, cost: Int = 1) -> Value? {
         if let i = index[key] {
             let old = nodes[i].value
             totalCost += cost - nodes[i].cost
@@ -66,13 +66,13 @@ struct LRUCache<Key: Hashable, Value> {
     }
 
     @discardableResult
-    mutating func removeValue(forKey key: Key) -> Value? {
+    package mutating func removeValue(forKey key: Key) -> Value? {
         guard let i = index.removeValue(forKey: key) else { return nil }
         return release(i)
     }
 
     /// Removes and returns the least recently used entry.
-    mutating func removeLeastRecent() -> (key: Key, value: Value)? {
+    package mutating func removeLeastRecent() -> (key: Key, value: Value)? {
         guard tail >= 0 else { return nil }
         let i = tail
         let key = nodes[i].key
@@ -81,7 +81,7 @@ struct LRUCache<Key: Hashable, Value> {
         return (key, v)
     }
 
-    mutating func removeAll() {
+    package mutating func removeAll() {
         nodes.removeAll()
         free.removeAll()
         index.removeAll()

@@ -2,6 +2,7 @@
 
 import CMagic
 import NIOPosix
+import SWHostCompression
 import SWHostHTTPCore
 import Synchronization
 

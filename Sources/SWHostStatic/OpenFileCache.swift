@@ -1,6 +1,7 @@
 // swhost: static files.
 
 import NIOPosix
+import SWHostCompression
 import SWHostHTTPCore
 import Synchronization
 

@@ -4,6 +4,7 @@
 import Glibc
 #endif
 import NIOCore
+import SWHostCompression
 import SWHostHTTPCore
 import Synchronization
 
