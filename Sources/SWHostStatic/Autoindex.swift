@@ -48,10 +48,15 @@ public enum Autoindex {
         public var exactSize: Bool
         /// `autoindex_localtime` (default off: UTC).
         public var localTime: Bool
+        /// Whether the response charset is UTF-8 (nginx's `r->utf8`, set by `charset utf-8`).
+        /// nginx then measures and cuts names in characters; otherwise in bytes (so a long
+        /// multibyte name may be cut inside a character, exactly as nginx does).
+        public var utf8: Bool
 
-        public init(exactSize: Bool = true, localTime: Bool = false) {
+        public init(exactSize: Bool = true, localTime: Bool = false, utf8: Bool = false) {
             self.exactSize = exactSize
             self.localTime = localTime
+            self.utf8 = utf8
         }
     }
 
