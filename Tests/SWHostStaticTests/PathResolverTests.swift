@@ -3,7 +3,7 @@
 import Foundation
 import NIOPosix
 import SWHostHTTPCore
-import SWHostStatic
+@testable import SWHostStatic
 import Testing
 
 #if canImport(Glibc)
@@ -197,5 +197,17 @@ enum Expect: Equatable, CustomStringConvertible {
         let body = FileBody(file: file, offset: at, length: 6)
         #expect(body.offset > Int64(UInt32.max))
         #expect(ETag(file: file).value == "\"\(String(file.mtime, radix: 16))-140000011\"")
+    }
+}
+
+/// nginx's ngx_http_static_handler errno → status mapping (EACCES cannot be provoked as root).
+@Suite struct PathResolverErrnoTests {
+    @Test(arguments: [
+        (ENOENT, 404), (ENOTDIR, 404), (ENAMETOOLONG, 404),
+        (EACCES, 403), (ELOOP, 403), (EMLINK, 403), (EXDEV, 403),
+        (EMFILE, 500), (EIO, 500),
+    ])
+    func errnoMapsToNginxStatus(code: Int32, status: Int) {
+        #expect(PathResolver.classify(errno: code).httpStatus == status)
     }
 }
