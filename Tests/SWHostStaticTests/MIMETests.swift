@@ -3,7 +3,7 @@
 import Foundation
 import NIOPosix
 import SWHostHTTPCore
-import SWHostStatic
+@testable import SWHostStatic
 import Testing
 
 @Suite struct MIMETypeMapTests {
@@ -128,5 +128,27 @@ import Testing
             }
             for await r in group { #expect(r == "image/png") }
         }
+    }
+}
+
+/// libmagic's `type; charset=` output → what a browser should get.
+@Suite struct MagicBrowserTypeTests {
+    @Test(arguments: [
+        ("text/plain; charset=us-ascii", "text/plain; charset=utf-8"),
+        ("text/html; charset=utf-8", "text/html; charset=utf-8"),
+        ("text/plain; charset=iso-8859-1", "text/plain; charset=iso-8859-1"),
+        ("image/png; charset=binary", "image/png"),
+        ("application/pdf; charset=iso-8859-1", "application/pdf"),
+        ("application/json; charset=us-ascii", "application/json; charset=utf-8"),
+        ("application/octet-stream; charset=binary", "application/octet-stream"),
+        ("text/plain; charset=unknown-8bit", "text/plain"),
+    ])
+    func mapsMagicOutput(raw: String, expected: String) {
+        #expect(MagicSniffer.browserType(fromMagic: raw) == expected)
+    }
+
+    @Test(arguments: ["application/x-empty; charset=binary", "inode/x-empty; charset=binary", ""])
+    func emptyMeansNoType(raw: String) {
+        #expect(MagicSniffer.browserType(fromMagic: raw) == nil)
     }
 }
