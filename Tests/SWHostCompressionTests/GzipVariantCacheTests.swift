@@ -66,11 +66,17 @@ import Testing
         let cache = GzipVariantCache()
         let k = key(1)
         let clock = ContinuousClock()
-        let compressTime = try clock.measure {
-            for _ in 0..<20 { _ = try GzipCompressor.compress(input, level: 1) }
-        }
-        let cachedTime = try clock.measure {
-            for _ in 0..<20 { _ = try cache.variant(for: k) { try GzipCompressor.compress(input, level: 1) } }
+        _ = try cache.variant(for: k) { try GzipCompressor.compress(input, level: 1) }  // warm
+        // Per-operation times, best of three trials (the machine is shared; take the least disturbed run).
+        var compressTime = Duration.seconds(1000)
+        var cachedTime = Duration.seconds(1000)
+        for _ in 0..<3 {
+            compressTime = min(compressTime, try clock.measure {
+                for _ in 0..<10 { _ = try GzipCompressor.compress(input, level: 1) }
+            } / 10)
+            cachedTime = min(cachedTime, try clock.measure {
+                for _ in 0..<1000 { _ = try cache.variant(for: k) { try GzipCompressor.compress(input, level: 1) } }
+            } / 1000)
         }
         #expect(cachedTime * 5 < compressTime, "cached \(cachedTime) vs compress \(compressTime)")
     }
