@@ -11,7 +11,7 @@ extension Autoindex {
     static let nameColumn = 50
 
     /// The html listing, byte for byte as nginx 1.22 (`ngx_http_autoindex_html`): names longer
-    /// than 50 characters cut to 47 plus `..&gt;`, padding counted in UTF-8 characters, hrefs
+    /// than 50 characters cut to 47 plus `..&gt;`, lengths in bytes or, with `options.utf8`, characters, hrefs
     /// percent-encoded, dates `dd-Mon-yyyy hh:mm` (UTC unless `localTime`), sizes `%19O` or
     /// nginx's rounded K/M/G.
     public static func html(_ entries: [Entry], uri: String, options: Options = Options()) -> [UInt8] {
@@ -33,8 +33,9 @@ extension Autoindex {
             if e.isDirectory { out.append(UInt8(ascii: "/")) }
             out.append(contentsOf: "\">".utf8)
 
-            // Characters (UTF-8) when the name is valid UTF-8, else bytes, like ngx_utf8_length.
-            let charLengths = utf8CharacterLengths(e.name)
+            // Characters when the response is UTF-8 and the name valid UTF-8 (ngx_utf8_length),
+            // else bytes.
+            let charLengths = options.utf8 ? utf8CharacterLengths(e.name) : nil
             var len = charLengths?.count ?? e.name.count
             let keep = len > nameColumn ? nameColumn - 3 : len
             let keptBytes: Int

@@ -48,10 +48,15 @@ public enum Autoindex {
         public var exactSize: Bool
         /// `autoindex_localtime` (default off: UTC).
         public var localTime: Bool
+        /// Whether the response charset is UTF-8 (nginx's `r->utf8`, set by `charset utf-8`).
+        /// nginx then measures and cuts names in characters; otherwise in bytes (so a long
+        /// multibyte name may be cut inside a character, exactly as nginx does).
+        public var utf8: Bool
 
-        public init(exactSize: Bool = true, localTime: Bool = false) {
+        public init(exactSize: Bool = true, localTime: Bool = false, utf8: Bool = false) {
             self.exactSize = exactSize
             self.localTime = localTime
+            self.utf8 = utf8
         }
     }
 
@@ -87,20 +92,20 @@ public enum Autoindex {
             }
             if name.first == UInt8(ascii: ".") { continue }
             var st = stat()
-            let ok = name.withUnsafeBufferPointer { nb -> Bool in
-                var cname = Array(nb)
-                cname.append(0)
-                return cname.withUnsafeBufferPointer { cp -> Bool in
-                    let p = UnsafeRawPointer(cp.baseAddress!).assumingMemoryBound(to: CChar.self)
-                    if fstatat(fd, p, &st, 0) == 0 { return true }
-                    let e = errno
-                    if e != ENOENT && e != ELOOP { return false }
-                    return fstatat(fd, p, &st, AT_SYMLINK_NOFOLLOW) == 0
-                }
+            var cname = name
+            cname.append(0)
+            // errno is captured right after the failing call, before any other code can clobber it.
+            let failure: Int32 = cname.withUnsafeBufferPointer { cp -> Int32 in
+                let p = UnsafeRawPointer(cp.baseAddress!).assumingMemoryBound(to: CChar.self)
+                if fstatat(fd, p, &st, 0) == 0 { return 0 }
+                let e = errno
+                if e != ENOENT && e != ELOOP { return e }
+                return fstatat(fd, p, &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno
             }
-            if !ok {
-                if errno == EACCES || errno == ENOENT { continue }
-                throw ReadError(errno: errno, operation: "stat()")
+            if failure != 0 {
+                // nginx skips entries it may not stat (EACCES); ENOENT: removed while listing.
+                if failure == EACCES || failure == ENOENT { continue }
+                throw ReadError(errno: failure, operation: "stat()")
             }
             let type = st.st_mode & S_IFMT
             entries.append(Entry(name: name, isDirectory: type == S_IFDIR, isFile: type == S_IFREG,

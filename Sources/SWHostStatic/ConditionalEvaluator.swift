@@ -96,11 +96,21 @@ public struct ConditionalEvaluator: Sendable {
     /// `ngx_http_test_if_match`: whether the comma-separated tag list contains `etag`
     /// (`*` alone always matches). With `weak`, `W/` prefixes are ignored on both sides.
     public static func matches(list: String, etag: ETag?, weak: Bool) -> Bool {
-        let l = Array(list.utf8)
-        if l.count == 1 && l[0] == UInt8(ascii: "*") { return true }
-        guard let etag else { return false }
-        var tag = Array(etag.value.utf8)[...]
-        if weak, tag.count > 2, tag.starts(with: "W/".utf8) { tag = tag.dropFirst(2) }
+        var list = list
+        return list.withUTF8 { l in
+            if l.count == 1 && l[0] == UInt8(ascii: "*") { return true }
+            guard let etag else { return false }
+            var tag = etag.value
+            return tag.withUTF8 { t in matches(list: l, tag: t, weak: weak) }
+        }
+    }
+
+    /// Byte-level `ngx_http_test_if_match` (no allocation).
+    private static func matches(list l: UnsafeBufferPointer<UInt8>, tag fullTag: UnsafeBufferPointer<UInt8>, weak: Bool) -> Bool {
+        var tag = fullTag[...]
+        if weak, tag.count > 2, tag[tag.startIndex] == UInt8(ascii: "W"), tag[tag.startIndex + 1] == UInt8(ascii: "/") {
+            tag = tag.dropFirst(2)
+        }
         var start = 0
         let end = l.count
         while start < end {

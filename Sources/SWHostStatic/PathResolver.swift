@@ -56,7 +56,7 @@ public final class PathResolver: Sendable {
     }
 
     /// Forces the component walk even when `openat2` exists (tests of the ENOSYS fallback).
-    public func simulateMissingOpenat2() {
+    func simulateMissingOpenat2() {
         openat2Missing.store(true, ordering: .relaxed)
     }
 

@@ -59,22 +59,21 @@ public enum RangeRequest {
         maxRanges: Int? = nil
     ) -> RangeDecision {
         if maxRanges == 0 { return .full(acceptRanges: false) }
-        guard let range else { return .full(acceptRanges: true) }
-        let r = Array(range.utf8)
-        guard r.count >= 7, asciiLowercased(r[0..<6]).elementsEqual("bytes=".utf8) else {
-            return .full(acceptRanges: true)
-        }
+        guard var range else { return .full(acceptRanges: true) }
         if let ifRange {
-            let ir = Array(ifRange.utf8)
-            if ir.count >= 2, ir[ir.count - 1] == UInt8(ascii: "\"") {
-                guard let etag, etag.value.utf8.elementsEqual(ir) else { return .full(acceptRanges: true) }
+            let u = ifRange.utf8
+            if u.count >= 2, u.last == UInt8(ascii: "\"") {
+                guard let etag, etag.value.utf8.elementsEqual(u) else { return .full(acceptRanges: true) }
             } else {
                 guard let lastModified, let t = HTTPDate.parse(ifRange), t == lastModified else {
                     return .full(acceptRanges: true)
                 }
             }
         }
-        return parse(r, from: 6, size: size, maxRanges: maxRanges ?? Int.max)
+        return range.withUTF8 { r in
+            guard r.count >= 7, isBytesUnit(r) else { return .full(acceptRanges: true) }
+            return parse(r, from: 6, size: size, maxRanges: maxRanges ?? Int.max)
+        }
     }
 
     /// `Content-Range` of a 416: `bytes */SIZE`.
@@ -82,12 +81,18 @@ public enum RangeRequest {
         "bytes */\(total)"
     }
 
-    private static func asciiLowercased(_ s: ArraySlice<UInt8>) -> [UInt8] {
-        s.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+    /// `bytes=`, case-insensitive (ngx_strncasecmp).
+    private static func isBytesUnit(_ r: UnsafeBufferPointer<UInt8>) -> Bool {
+        let unit: StaticString = "bytes="
+        for k in 0..<6 {
+            let b = r[k] >= 65 && r[k] <= 90 ? r[k] | 0x20 : r[k]
+            if b != unit.utf8Start[k] { return false }
+        }
+        return true
     }
 
     /// `ngx_http_range_parse`.
-    private static func parse(_ r: [UInt8], from: Int, size contentLength: Int64, maxRanges: Int) -> RangeDecision {
+    private static func parse(_ r: UnsafeBufferPointer<UInt8>, from: Int, size contentLength: Int64, maxRanges: Int) -> RangeDecision {
         // nginx parses a NUL-terminated value; 0 past the end plays that role.
         @inline(__always) func at(_ i: Int) -> UInt8 { i < r.count ? r[i] : 0 }
         @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }

@@ -1,1 +1,0 @@
-// Tests for SWHostCompression land in this folder.

@@ -1,1 +1,0 @@
-// Tests for SWHostStatic land in this folder.
