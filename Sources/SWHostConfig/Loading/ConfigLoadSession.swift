@@ -28,7 +28,7 @@ struct ConfigLoadSession {
         } else {
             contents = try ConfigFileReader.read(path, reportedAt: location)
             readFiles[path] = contents
-            files.append(ConfigFile(path: path, contents: String(decoding: contents.bytes, as: UTF8.self)))
+            files.append(ConfigFile(path: path, bytes: Array(contents.bytes)))
         }
         if let index = readingStack.firstIndex(where: { $0.identity == contents.identity }) {
             let chain = (readingStack[index...].map(\.path) + [path]).joined(separator: " -> ")

@@ -50,12 +50,19 @@ public struct ConfigDirective: Sendable, Hashable {
 public struct ConfigFile: Sendable, Hashable {
     /// Absolute path as opened (no `//`, no trailing `/.`).
     public var path: String
-    /// The file's exact bytes, decoded as UTF-8 (invalid sequences repaired).
-    public var contents: String
+    /// The file's exact bytes (what `swhost -T` prints, byte for byte, like nginx).
+    public var bytes: [UInt8]
+
+    /// The contents decoded as UTF-8 (invalid sequences repaired), for display and tests.
+    public var contents: String { String(decoding: bytes, as: UTF8.self) }
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
 
     public init(path: String, contents: String) {
-        self.path = path
-        self.contents = contents
+        self.init(path: path, bytes: Array(contents.utf8))
     }
 }
 
