@@ -1,0 +1,198 @@
+// A running swhost driven by its own command line: the pid file, `-s reopen`, `-s reload` (good
+// and broken configurations), `-s quit`, `-s stop`, and a second server on a busy port.
+
+import Foundation
+import SWHostTesting
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite(.serialized) struct CLIServeTests {
+    /// A prefix from `CLIConfig` and a server started on it.
+    final class Fixture {
+        let port: Int
+        let prefix: TestPrefix
+        let server: RunningServer
+
+        init() throws {
+            port = try FreePort.allocate()
+            prefix = try CLIConfig.prefix(port: port)
+            do {
+                server = try RunningServer(prefix: prefix, port: port)
+            } catch {
+                prefix.cleanup()
+                throw error
+            }
+        }
+
+        /// Stops the server if it still runs and removes the prefix.
+        func tearDown() {
+            server.stop()
+            prefix.cleanup()
+        }
+
+        func get(_ path: String) throws -> RawHTTPResponse {
+            try RawHTTPClient(port: port).request(path: path, headers: [("Connection", "close")])
+        }
+
+        /// `swhost -s SIGNAL` with this prefix's configuration.
+        func control(_ signal: String) throws -> (status: Int32, stdout: String, stderr: String) {
+            try runSWHost(arguments: ["-s", signal], prefix: prefix)
+        }
+
+        var pidFile: String { prefix.read("run/swhost.pid") }
+
+        /// Lines of `logs/error.log` at `level` (nginx format: `DATE TIME [level] PID#TID: message`).
+        func errorLogMessages(level: String) -> [String] {
+            prefix.read("logs/error.log").split(separator: "\n").compactMap { line in
+                let text = String(line)
+                guard let range = text.range(of: " [\(level)] ") else { return nil }
+                let rest = text[range.upperBound...]
+                guard let colon = rest.range(of: ": ") else { return nil }
+                return String(rest[colon.upperBound...])
+            }
+        }
+    }
+
+    @Test func pidFileHoldsTheServersPid() throws {
+        let fixture = try Fixture()
+        defer { fixture.tearDown() }
+        // The pid is written right after the listeners are bound, so it may trail the port by a moment.
+        #expect(eventually(timeout: .seconds(2)) { fixture.pidFile == "\(fixture.server.pid)\n" })
+        #expect(try fixture.get("/").bodyString == "v1")
+        let started = fixture.errorLogMessages(level: "notice")
+        #expect(started.contains { matches($0, #"swhost/[0-9.]+ started, pid "# + String(fixture.server.pid)) })
+    }
+
+    @Test func reopenStartsANewAccessLog() throws {
+        let fixture = try Fixture()
+        defer { fixture.tearDown() }
+        let prefix = fixture.prefix
+        #expect(try fixture.get("/before").status == 200)
+        #expect(eventually { prefix.read("logs/access.log").contains("\"GET /before HTTP/1.1\" 200 ") })
+
+        try FileManager.default.moveItem(atPath: prefix.path("logs/access.log"), toPath: prefix.path("logs/access.log.1"))
+        // Until the reopen, lines go to the renamed file (the descriptor is still open).
+        #expect(try fixture.get("/renamed").status == 200)
+        #expect(eventually { prefix.read("logs/access.log.1").contains("\"GET /renamed HTTP/1.1\" 200 ") })
+
+        let reopen = try fixture.control("reopen")
+        #expect(reopen.status == 0)
+        #expect(reopen.stdout == "")
+        #expect(reopen.stderr == "")
+        #expect(eventually { prefix.exists("logs/access.log") })
+        #expect(try fixture.get("/after").status == 200)
+        #expect(eventually { prefix.read("logs/access.log").contains("\"GET /after HTTP/1.1\" 200 ") })
+
+        let fresh = prefix.read("logs/access.log").split(separator: "\n")
+        #expect(fresh.count == 1)
+        #expect(fresh.first.map { matches(String($0), #"127\.0\.0\.1 - - \[[^]]+\] "GET /after HTTP/1\.1" 200 2 "-" "-""#) } == true)
+        let old = prefix.read("logs/access.log.1")
+        #expect(old.split(separator: "\n").count == 2)
+        #expect(!old.contains("/after"))
+        #expect(fixture.errorLogMessages(level: "notice").contains("reopening logs"))
+    }
+
+    @Test func reloadAppliesAChangedSite() throws {
+        let fixture = try Fixture()
+        defer { fixture.tearDown() }
+        #expect(try fixture.get("/").bodyString == "v1")
+        try fixture.prefix.write("sites-enabled/site", CLIConfig.site(port: fixture.port, body: "v2"))
+        let reload = try fixture.control("reload")
+        #expect(reload.status == 0)
+        #expect(reload.stdout == "")
+        #expect(reload.stderr == "")
+        #expect(eventually { (try? fixture.get("/").bodyString) == "v2" })
+        // The same process serves the new configuration.
+        #expect(fixture.server.isRunning)
+        #expect(fixture.pidFile == "\(fixture.server.pid)\n")
+    }
+
+    /// A reload with a broken configuration (a SIGHUP sent directly: `swhost -s reload` itself
+    /// refuses to signal when the configuration does not load) is logged and changes nothing.
+    @Test func reloadWithABrokenConfigurationKeepsServing() throws {
+        let fixture = try Fixture()
+        defer { fixture.tearDown() }
+        let prefix = fixture.prefix
+        try prefix.write("sites-enabled/site", "server {\n    listen 127.0.0.1:\(fixture.port);\n    servr;\n    location / { return 200 \"v2\"; }\n}\n")
+        let site = sitePath(prefix, "site")
+
+        let refused = try fixture.control("reload")
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "swhost: [emerg] unknown directive \"servr\" in \(site):3\n")
+
+        #expect(eventually(timeout: .seconds(2)) { !fixture.pidFile.isEmpty })
+        fixture.server.signal(SIGHUP)
+        let expected = "unknown directive \"servr\" in \(site):3"
+        #expect(eventually { fixture.errorLogMessages(level: "emerg").contains(expected) })
+        #expect(try fixture.get("/").bodyString == "v1")
+        #expect(fixture.server.isRunning)
+
+        // Fixed again, a reload goes through.
+        try prefix.write("sites-enabled/site", CLIConfig.site(port: fixture.port, body: "v3"))
+        #expect(try fixture.control("reload").status == 0)
+        #expect(eventually { (try? fixture.get("/").bodyString) == "v3" })
+    }
+
+    @Test func quitExitsZeroAndRemovesThePidFile() throws {
+        let fixture = try Fixture()
+        defer { fixture.tearDown() }
+        #expect(eventually(timeout: .seconds(2)) { fixture.pidFile == "\(fixture.server.pid)\n" })
+        let quit = try fixture.control("quit")
+        #expect(quit.status == 0)
+        #expect(quit.stderr == "")
+        #expect(fixture.server.waitForExit(timeout: .seconds(10)))
+        #expect(fixture.server.stop() == 0)
+        #expect(!fixture.prefix.exists("run/swhost.pid"))
+        #expect(!RawHTTPClient.canConnect(port: fixture.port))
+        #expect(fixture.errorLogMessages(level: "notice").contains("gracefully shutting down"))
+        // And with the server gone, -s finds no pid file.
+        let again = try fixture.control("quit")
+        #expect(again.status == 1)
+        #expect(again.stderr.hasPrefix("swhost: [error] open() \"\(fixture.prefix.path("run/swhost.pid"))\" failed (2: "))
+    }
+
+    @Test func stopExitsZeroAndRemovesThePidFile() throws {
+        let fixture = try Fixture()
+        defer { fixture.tearDown() }
+        #expect(eventually(timeout: .seconds(2)) { fixture.pidFile == "\(fixture.server.pid)\n" })
+        #expect(try fixture.control("stop").status == 0)
+        #expect(fixture.server.waitForExit(timeout: .seconds(10)))
+        #expect(fixture.server.stop() == 0)
+        #expect(!fixture.prefix.exists("run/swhost.pid"))
+    }
+
+    /// A second server on a port the first holds fails to bind, exits 1, and leaves the first
+    /// one's pid file and service alone.
+    @Test func secondServerOnTheSamePortFails() throws {
+        let fixture = try Fixture()
+        defer { fixture.tearDown() }
+        #expect(eventually(timeout: .seconds(2)) { fixture.pidFile == "\(fixture.server.pid)\n" })
+        let second = try TestPrefix(name: "swhost-cli-second")
+        defer { second.cleanup() }
+        try second.write("etc/swhost.conf", CLIConfig.main())
+        try second.write("sites-enabled/site", CLIConfig.site(port: fixture.port, body: "second"))
+        let result = try runSWHost(arguments: [], prefix: second, timeout: .seconds(20))
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr == "swhost: [emerg] bind() to 127.0.0.1:\(fixture.port) failed (98: Address already in use)\n")
+        #expect(!second.exists("run/swhost.pid"))
+        #expect(fixture.pidFile == "\(fixture.server.pid)\n")
+        #expect(try fixture.get("/").bodyString == "v1")
+    }
+
+    /// The same when the pid file is shared: a failed start must not clobber or remove it.
+    @Test func failedStartKeepsTheRunningServersPidFile() throws {
+        let fixture = try Fixture()
+        defer { fixture.tearDown() }
+        #expect(eventually(timeout: .seconds(2)) { fixture.pidFile == "\(fixture.server.pid)\n" })
+        let result = try runSWHost(arguments: [], prefix: fixture.prefix, timeout: .seconds(20))
+        #expect(result.status == 1)
+        #expect(result.stderr == "swhost: [emerg] bind() to 127.0.0.1:\(fixture.port) failed (98: Address already in use)\n")
+        #expect(fixture.pidFile == "\(fixture.server.pid)\n")
+        #expect(try fixture.control("reload").status == 0)
+        #expect(fixture.server.isRunning)
+    }
+}
