@@ -154,6 +154,54 @@ import Glibc
         #expect(again.stderr.hasPrefix("swhost: [error] open() \"\(fixture.prefix.path("run/swhost.pid"))\" failed (2: "))
     }
 
+    /// Graceful quit does not wait out `keepalive_timeout` for an idle keep-alive connection:
+    /// the connection is closed and the server exits at once.
+    @Test func quitClosesIdleKeepAliveConnections() throws {
+        let fixture = try Fixture()
+        defer { fixture.tearDown() }
+        let client = try RawHTTPClient(port: fixture.port)
+        #expect(try client.request(path: "/").bodyString == "v1")
+        #expect(!client.isClosedByPeer(within: .milliseconds(50)))
+        let start = ContinuousClock.now
+        #expect(try fixture.control("quit").status == 0)
+        #expect(client.isClosedByPeer(within: .seconds(5)))
+        #expect(fixture.server.waitForExit(timeout: .seconds(5)))
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(fixture.server.stop() == 0)
+    }
+
+    /// A buffered access log (`buffer=32k flush=1m`, as the repository's config has) loses no
+    /// line: the buffer goes to the old file before a reopen, and to the new one before exit.
+    @Test(arguments: ["quit", "stop"])
+    func bufferedAccessLogIsFlushedOnReopenAndExit(signal: String) throws {
+        let port = try FreePort.allocate()
+        let prefix = try CLIConfig.prefix(port: port)
+        defer { prefix.cleanup() }
+        try prefix.write("etc/swhost.conf", CLIConfig.main().replacingOccurrences(
+            of: "access_log logs/access.log;", with: "access_log logs/access.log combined buffer=32k flush=1m;"))
+        let server = try RunningServer(prefix: prefix, port: port)
+        defer { server.stop() }
+
+        #expect(try RawHTTPClient(port: port).request(path: "/one").status == 200)
+        // The line is written after the response, into the buffer: the file exists but stays empty.
+        // (swhost opens an access log at the first request its location serves; nginx at start.)
+        #expect(eventually { prefix.exists("logs/access.log") })
+        #expect(prefix.read("logs/access.log") == "")
+        try FileManager.default.moveItem(atPath: prefix.path("logs/access.log"), toPath: prefix.path("logs/access.log.1"))
+        #expect(try runSWHost(arguments: ["-s", "reopen"], prefix: prefix).status == 0)
+        #expect(eventually { prefix.exists("logs/access.log") })
+        #expect(prefix.read("logs/access.log.1").contains("\"GET /one HTTP/1.1\" 200 2 "))
+
+        #expect(try RawHTTPClient(port: port).request(path: "/two").status == 200)
+        #expect(try runSWHost(arguments: ["-s", signal], prefix: prefix).status == 0)
+        #expect(server.waitForExit(timeout: .seconds(10)))
+        #expect(server.stop() == 0)
+        let fresh = prefix.read("logs/access.log")
+        #expect(fresh.split(separator: "\n").count == 1)
+        #expect(fresh.contains("\"GET /two HTTP/1.1\" 200 2 "))
+        #expect(!prefix.read("logs/access.log.1").contains("/two"))
+    }
+
     @Test func stopExitsZeroAndRemovesThePidFile() throws {
         let fixture = try Fixture()
         defer { fixture.tearDown() }
