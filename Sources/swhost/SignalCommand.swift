@@ -17,15 +17,21 @@ enum SignalCommand {
         }
     }
 
-    static func run(_ signal: ControlSignal, options: CommandLineOptions, paths: RuntimePaths, console: Console) -> Int32 {
+    /// Exits the process: 0 when the signal was sent, 1 otherwise. Like `-t`, it exits with the
+    /// loaded configuration alive rather than spend time freeing it.
+    static func run(_ signal: ControlSignal, options: CommandLineOptions, paths: RuntimePaths, console: Console) -> Never {
         let loaded: LoadedConfiguration
         do {
             loaded = try ConfigurationLoader.load(paths: paths, globalDirectives: options.globalDirectives)
         } catch {
             console.report(error)
-            return 1
+            exit(1)
         }
-        let pidPath = loaded.compiled.main.pidPath
+        let status = send(signal, pidPath: loaded.compiled.main.pidPath, console: console)
+        withExtendedLifetime(loaded) { exit(status) }
+    }
+
+    static func send(_ signal: ControlSignal, pidPath: String, console: Console) -> Int32 {
         switch readPid(at: pidPath) {
         case .failure(let diagnostic):
             console.report(diagnostic)

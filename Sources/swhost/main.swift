@@ -27,11 +27,11 @@ let paths = RuntimePaths(options: options)
 let console = Console(errorLogPath: paths.earlyErrorLog)
 
 if options.testConfig {
-    exit(ConfigTestCommand.run(options: options, paths: paths, console: console))
+    ConfigTestCommand.run(options: options, paths: paths, console: console)
 }
 
 if let signal = options.signal {
-    exit(SignalCommand.run(signal, options: options, paths: paths, console: console))
+    SignalCommand.run(signal, options: options, paths: paths, console: console)
 }
 
 exit(ServeCommand.run(options: options, paths: paths, console: console))
