@@ -112,6 +112,22 @@ import Testing
         #expect(result.stdout == expected)
     }
 
+    /// nginx dumps the bytes it parsed, whatever their encoding. swhost does not yet: the parsed
+    /// file reaches `-T` as a String (`ConfigFile.contents` in SWHostConfig/Syntax/AST.swift),
+    /// so a Latin-1 byte comes out as U+FFFD. Recorded as a known issue until ConfigFile keeps
+    /// the bytes; this test starts failing when that is fixed, as a reminder to drop the wrapper.
+    @Test func dumpIsByteExactForNonUTF8Files() throws {
+        let prefix = try TestPrefix(name: "swhost-cli-dump")
+        defer { prefix.cleanup() }
+        try prefix.write("etc/swhost.conf", Data("# caf\u{E9} in Latin-1 follows: ".utf8) + Data([0xE9, 0x0A]) + Data("events {}\n".utf8))
+        let result = try Self.run(["-T", "-q"], prefix: prefix)
+        #expect(result.status == 0)
+        let expected = try Self.expectedDump(prefix, files: ["etc/swhost.conf"])
+        withKnownIssue("ConfigFile.contents is a String: non-UTF-8 bytes are replaced") {
+            #expect(result.stdout == expected)
+        }
+    }
+
     /// A broken config dumps nothing.
     @Test func brokenConfigDumpsNothing() throws {
         let prefix = try Self.makeTree(port: try FreePort.allocate())

@@ -212,6 +212,28 @@ import Glibc
         #expect(!fixture.prefix.exists("run/swhost.pid"))
     }
 
+    /// Starting with a configuration that does not load, or a pid file that cannot be written:
+    /// the `[emerg]` line alone (no "test failed"), exit 1, and the port is not left bound.
+    @Test(arguments: ["config", "pid"])
+    func startFailures(what: String) throws {
+        let port = try FreePort.allocate()
+        let prefix = try CLIConfig.prefix(port: port)
+        defer { prefix.cleanup() }
+        let expected: String
+        if what == "config" {
+            try prefix.write("sites-enabled/site", "server {\n    listen 127.0.0.1:\(port);\n    servr;\n}\n")
+            expected = "swhost: [emerg] unknown directive \"servr\" in \(sitePath(prefix, "site")):3\n"
+        } else {
+            try prefix.write("etc/swhost.conf", CLIConfig.main().replacingOccurrences(of: "pid run/swhost.pid;", with: "pid run/missing/swhost.pid;"))
+            expected = "swhost: [emerg] open() \"\(prefix.path("run/missing/swhost.pid"))\" failed (2: No such file or directory)\n"
+        }
+        let result = try runSWHost(arguments: [], prefix: prefix, timeout: .seconds(20))
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr == expected)
+        #expect(!RawHTTPClient.canConnect(port: port))
+    }
+
     /// A second server on a port the first holds fails to bind, exits 1, and leaves the first
     /// one's pid file and service alone.
     @Test func secondServerOnTheSamePortFails() throws {
