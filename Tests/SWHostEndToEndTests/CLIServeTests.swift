@@ -62,8 +62,31 @@ import Glibc
         // The pid is written right after the listeners are bound, so it may trail the port by a moment.
         #expect(eventually(timeout: .seconds(2)) { fixture.pidFile == "\(fixture.server.pid)\n" })
         #expect(try fixture.get("/").bodyString == "v1")
-        let started = fixture.errorLogMessages(level: "notice")
-        #expect(started.contains { matches($0, #"swhost/[0-9.]+ started, pid "# + String(fixture.server.pid)) })
+        #expect(eventually {
+            fixture.errorLogMessages(level: "notice").contains { matches($0, #"swhost/[0-9.]+ started, pid "# + String(fixture.server.pid)) }
+        })
+    }
+
+    /// A script may signal as soon as the pid file appears: by then the signals must be handled
+    /// (a SIGHUP at its default disposition would kill the server). nginx installs its signal
+    /// handlers before it writes the pid file; so does swhost.
+    @Test func signalsAreHandledOnceThePidFileExists() throws {
+        for _ in 0..<5 {
+            let port = try FreePort.allocate()
+            let prefix = try CLIConfig.prefix(port: port)
+            defer { prefix.cleanup() }
+            let child = try ChildProcess(
+                executable: SWHostBinary.url.path, arguments: ["-p", prefix.path + "/"], currentDirectory: prefix.path)
+            defer { child.terminate(timeout: .seconds(5)) }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while prefix.read("run/swhost.pid").isEmpty, child.isRunning, ContinuousClock.now < deadline {
+                usleep(200)
+            }
+            kill(child.pid, SIGHUP)
+            #expect(eventually { prefix.read("logs/error.log").contains("reconfiguring") }, "error.log:\n\(prefix.read("logs/error.log"))")
+            #expect(child.isRunning)
+            #expect(child.terminate(timeout: .seconds(5)) == 0)
+        }
     }
 
     @Test func reopenStartsANewAccessLog() throws {
