@@ -62,6 +62,15 @@ import Glibc
         #expect(result.stderr == "swhost: [error] open() \"\(prefix.path("logs/other.pid"))\" failed (2: No such file or directory)\n")
     }
 
+    /// `-t` wins over `-s` (nginx tests and exits before signalling): no pid file is read.
+    @Test func testFlagWinsOverSignal() throws {
+        let prefix = try CLIConfig.prefix(port: try FreePort.allocate())
+        defer { prefix.cleanup() }
+        let result = try runSWHost(arguments: ["-s", "stop", "-t"], prefix: prefix)
+        #expect(result.status == 0)
+        #expect(result.stderr == successLines(prefix.path("etc/swhost.conf")))
+    }
+
     /// A broken configuration stops `-s` before any signal is sent (nginx reads the pid path
     /// from the configuration it loads).
     @Test func brokenConfigurationSendsNothing() throws {
