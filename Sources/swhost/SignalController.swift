@@ -80,8 +80,8 @@ final class SignalController: @unchecked Sendable {
         }
     }
 
-    /// Writes the pid file on the signal queue, so that a stop handled concurrently either
-    /// happens before it (and removes nothing) or after it (and removes it).
+    /// Writes the pid file, and notes that this process owns it, on the queue where the
+    /// controller's state lives (signals are taken only after this, by `run()`).
     func writePidFile() -> ConfigDiagnostic? {
         queue.sync {
             if let problem = ServeCommand.writePidFile(pidPath) { return problem }
