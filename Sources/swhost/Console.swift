@@ -16,6 +16,20 @@ struct Console: Sendable {
         write(2, text)
     }
 
+    static func writeStandardOutput(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += n
+            }
+        }
+    }
+
     static func writeStandardOutput(_ text: String) {
         write(1, text)
     }

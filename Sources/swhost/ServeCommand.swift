@@ -20,6 +20,8 @@ import SWHostLog
 /// reload (validate first; a broken config is logged and the running one keeps serving).
 enum ServeCommand {
     static func run(options: CommandLineOptions, paths: RuntimePaths, console: Console) -> Int32 {
+        // First, before any thread exists: every thread inherits the mask (see SignalController).
+        SignalController.blockHandledSignals()
         let loaded: LoadedConfiguration
         do {
             loaded = try ConfigurationLoader.load(paths: paths, globalDirectives: options.globalDirectives)
@@ -68,17 +70,17 @@ enum ServeCommand {
             return 1
         }
 
-        if let problem = writePidFile(main.pidPath) {
+        // A signal sent as soon as the pid file appears waits (blocked since the start) for
+        // `run()`: it is never lost and never takes its default action (SIGHUP's would kill).
+        let controller = SignalController(server: server, errorLog: errorLog, paths: paths, options: options, pidPath: main.pidPath)
+        if let problem = controller.writePidFile() {
             console.report(problem)
             errorLog.log(.emerg, problem.message)
             return 1
         }
         errorLog.log(.notice, "swhost/\(VersionCommand.version) started, pid \(getpid())")
         if Daemon.isDaemonChild { Daemon.detachStandardError() }
-
-        let controller = SignalController(server: server, errorLog: errorLog, paths: paths, options: options, pidPath: main.pidPath)
-        controller.install()
-        dispatchMain()
+        controller.run()
     }
 
     static func openErrorLog(_ main: MainConfig) -> Result<ErrorLog, ConfigDiagnostic> {
