@@ -1,6 +1,5 @@
 // swhost: SWHostHTTP, access phase.
 
-import Crypto
 
 /// Apache's `$apr1$` password hash: FreeBSD's MD5-crypt with the magic `$apr1$`
 /// (as in APR's `apr_md5_encode`, what `htpasswd -m` and `openssl passwd -apr1` produce).

@@ -1,7 +1,6 @@
 // swhost: SWHostHTTP, access phase.
 
 import CSWHostSystem
-import Crypto
 
 /// Password verification for the hash formats `auth_basic_user_file` accepts (as nginx does):
 /// - crypt(3) through libxcrypt: bcrypt `$2y$`/`$2b$`/`$2a$`, `$5$` SHA-256, `$6$` SHA-512,
@@ -62,6 +61,3 @@ public enum PasswordHash {
     }
 }
 
-extension Insecure.SHA1 {
-    static var byteCount: Int { 20 }
-}
