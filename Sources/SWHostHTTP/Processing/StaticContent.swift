@@ -44,7 +44,9 @@ extension RequestProcessor {
         for template in tryFiles.files {
             let candidate = state.render(template)
             let wantsDirectory = candidate.hasSuffix("/")
-            switch open(wantsDirectory && candidate.count > 1 ? String(candidate.dropLast()) : candidate, state) {
+            // The slash stays: an alias maps the location name with its slash (the resolver
+            // ignores a trailing one).
+            switch open(candidate, state) {
             case .file(let file) where !wantsDirectory:
                 state.uri = candidate
                 serveFile(file, state)
@@ -112,7 +114,8 @@ extension RequestProcessor {
                 return
             }
         }
-        let directory = open(uri.count > 1 ? String(uri.dropLast()) : uri, state)
+        // With the slash, so `location /x/ { alias ...; }` maps `/x/` to the alias directory.
+        let directory = open(uri, state)
         guard case .directory(let dir) = directory else {
             fail(directory, path: fileLocation(for: uri, state), state)
             return
@@ -139,6 +142,10 @@ extension RequestProcessor {
                 var reply = Reply(status: 200)
                 reply.body = .bytes(body)
                 reply.contentType = Autoindex.contentType(format)
+                // nginx's autoindex sets the XML listing's charset (ngx_http_autoindex_module).
+                if case .xml = format, reply.contentType?.contains("charset") == false {
+                    reply.contentType? += "; charset=utf-8"
+                }
                 self.finish(state, reply)
             case .failure(let error):
                 state.log(.error, "autoindex of \"\(state.requestFilename)\" failed: \(error)")
