@@ -105,7 +105,10 @@ extension RequestProcessor {
         }
         if vary { head.headers.append(name: "Vary", value: "Accept-Encoding") }
         if let etag = reply.etag { head.headers.append(name: "ETag", value: etag.value) }
-        if reply.allowRanges, reply.status == 200 { head.headers.append(name: "Accept-Ranges", value: "bytes") }
+        // `max_ranges 0` disables ranges, and with them the advertisement.
+        if reply.allowRanges, reply.status == 200, settings.maxRanges != 0 {
+            head.headers.append(name: "Accept-Ranges", value: "bytes")
+        }
         applyHeaders(&head, state)
 
         state.sentStatus = head.status
@@ -159,6 +162,15 @@ extension RequestProcessor {
     /// (compressed once, then served from memory), small in-memory bodies at once.
     private func compress(_ reply: inout Reply, _ state: RequestState) {
         let level = state.settings.gzipCompLevel
+        if state.request.method == .HEAD {
+            // HEAD: the compressed length is unknown without compressing, so nginx sends no
+            // Content-Length; an unknown-length body makes the writer send the head alone.
+            reply.body = .stream(NoBodyStream(), length: nil)
+            reply.headers.append(name: "Content-Encoding", value: "gzip")
+            reply.etag = reply.etag?.weakened
+            reply.allowRanges = false
+            return
+        }
         switch reply.body {
         case .file(let body) where body.length <= Int64(runtime.gzipVariants.maxEntryBytes):
             let file = body.file
