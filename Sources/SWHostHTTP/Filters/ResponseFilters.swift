@@ -93,6 +93,7 @@ extension RequestProcessor {
         }
 
         var head = ResponseHead(status: reply.status)
+        head.closeConnection = reply.closeConnection
         head.headers.append(name: "Server", value: software(settings))
         if let type = reply.contentType, reply.status != 304 {
             head.headers.append(name: "Content-Type", value: type)

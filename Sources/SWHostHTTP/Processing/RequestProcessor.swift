@@ -43,6 +43,15 @@ public struct RequestProcessor: HTTPResponder {
             } else {
                 state.enter(state.server.serverLevel, captures: nil)
             }
+            // nginx's find-config phase refuses a declared body over the location's limit.
+            let limit = state.settings.clientMaxBodySize.bytes
+            if limit > 0, let length = state.request.bodyContentLength, length > Int64(limit) {
+                state.log(.error, "client intended to send too large body: \(length) bytes")
+                var reply = Reply(status: 413)
+                reply.closeConnection = true
+                finish(state, reply)
+                return
+            }
             switch runRewrite(state.location.rewriteSteps, state) {
             case .respond(let reply):
                 finish(state, reply)
