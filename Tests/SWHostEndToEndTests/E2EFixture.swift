@@ -16,6 +16,8 @@ final class E2EServer: @unchecked Sendable {
     // server are `.serialized`.
     let prefix: TestPrefix
     let port: Int
+    /// A second free port, for configs that use `{PORT2}`.
+    let port2: Int
     let server: RunningServer
 
     /// Writes `files` (relative to the prefix), then `etc/swhost.conf` with `http` as the body of
@@ -24,10 +26,14 @@ final class E2EServer: @unchecked Sendable {
          main: String = "", setup: (TestPrefix) throws -> Void = { _ in }) throws {
         prefix = try TestPrefix(name: "e2e-\(name)")
         port = try FreePort.allocate()
+        var second = try FreePort.allocate()
+        while second == port { second = try FreePort.allocate() }
+        port2 = second
         for (path, text) in files { try prefix.write(path, text) }
         for (path, data) in binaryFiles { try prefix.write(path, data) }
         try setup(prefix)
         let body = http.replacingOccurrences(of: "{PORT}", with: String(port))
+            .replacingOccurrences(of: "{PORT2}", with: String(port2))
             .replacingOccurrences(of: "{PREFIX}", with: prefix.path)
         let config = """
             worker_processes 1;
@@ -65,14 +71,15 @@ final class E2EServer: @unchecked Sendable {
     var software: String { E2EServer.againstNginx ? "nginx" : "swhost" }
 
     /// A fresh connection.
-    func client(timeout: Duration = .seconds(5)) throws -> RawHTTPClient {
-        try RawHTTPClient(port: port, readTimeout: timeout)
+    func client(timeout: Duration = .seconds(5), port: Int? = nil) throws -> RawHTTPClient {
+        try RawHTTPClient(port: port ?? self.port, readTimeout: timeout)
     }
 
     /// One request on its own connection.
     func request(_ method: String = "GET", _ path: String, version: String = "HTTP/1.1",
-                 host: String? = nil, headers: [(String, String)] = [], body: [UInt8]? = nil) throws -> RawHTTPResponse {
-        let c = try client()
+                 host: String? = nil, headers: [(String, String)] = [], body: [UInt8]? = nil,
+                 port: Int? = nil) throws -> RawHTTPResponse {
+        let c = try client(port: port)
         defer { c.close() }
         var all = headers
         if let host { all.insert(("Host", host), at: 0) }

@@ -5,12 +5,9 @@ import SWHostConfig
 import SWHostHTTPCore
 
 extension RequestProcessor {
-    /// nginx's access phase: `internal`, `limit_except`, `allow`/`deny`, `auth_basic`.
+    /// nginx's access phase: `limit_except`, `allow`/`deny`, `auth_basic` (`internal` is checked
+    /// when the location is found).
     func runAccessPhase(_ state: RequestState) {
-        if state.location.isInternal && !state.isInternal {
-            finish(state, Reply(status: 404))
-            return
-        }
         var rules = state.settings.accessRules
         var realm = state.settings.authBasic
         var userFile = state.settings.authBasicUserFile

@@ -43,7 +43,12 @@ public struct RequestProcessor: HTTPResponder {
             } else {
                 state.enter(state.server.serverLevel, captures: nil)
             }
-            // nginx's find-config phase refuses a declared body over the location's limit.
+            // nginx's find-config phase: an `internal` location is not found from outside
+            // (before its rewrite directives run), and a declared body over the limit is refused.
+            if state.location.isInternal && !state.isInternal {
+                finish(state, Reply(status: 404))
+                return
+            }
             let limit = state.settings.clientMaxBodySize.bytes
             if limit > 0, let length = state.request.bodyContentLength, length > Int64(limit) {
                 state.log(.error, "client intended to send too large body: \(length) bytes")
