@@ -118,6 +118,8 @@ private let rewriteServer = SharedServer {
         let r = try s.get("/ret302full")
         #expect(r.status == 302)
         #expect(r.header("Location") == "http://example.com/x")
+        #expect(r.reason == "Moved Temporarily")
+        #expect(r.bodyString.contains("<title>302 Found</title>"))
         let bare = try s.get("/retbare")
         #expect(bare.status == 302)
         #expect(bare.header("Location") == "http://example.com/bare")

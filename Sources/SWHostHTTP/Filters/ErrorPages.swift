@@ -41,7 +41,12 @@ extension RequestProcessor {
     /// nginx's built-in page for a status without a body (`ngx_http_special_response_handler`).
     static func standardPage(status: Int, software: String) -> ByteBuffer? {
         guard status >= 300, status != 304 else { return nil }
-        let phrase = StatusReason.phrase(for: status) ?? ""
+        // nginx's page titles differ from its status lines for two codes.
+        let phrase = switch status {
+        case 302: "Found"
+        case 401: "Authorization Required"
+        default: StatusReason.phrase(for: status) ?? ""
+        }
         let title = "\(status) \(phrase)"
         return ByteBuffer(string: "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>\(software)</center>\r\n</body>\r\n</html>\r\n")
     }
