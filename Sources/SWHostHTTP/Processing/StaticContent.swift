@@ -43,7 +43,9 @@ extension RequestProcessor {
     func runTryFiles(_ tryFiles: TryFiles, _ state: RequestState) {
         for template in tryFiles.files {
             let candidate = state.render(template)
-            let wantsDirectory = candidate.hasSuffix("/")
+            // A directory test is a config argument ending in "/" (nginx's test_dir), not a
+            // value that happens to: `$uri` for `/d/` is a file test that a directory fails.
+            let wantsDirectory = Self.endsWithSlash(template)
             // The slash stays: an alias maps the location name with its slash (the resolver
             // ignores a trailing one).
             switch open(candidate, state) {
@@ -52,7 +54,9 @@ extension RequestProcessor {
                 serveFile(file, state)
                 return
             case .directory where wantsDirectory:
-                state.uri = candidate
+                // nginx continues with the tested name minus its slash: `$uri/` for `/d` serves
+                // `/d` (a 301 to `/d/`), for `/d/` serves `/d/` (the index).
+                state.uri = candidate.count > 1 ? String(candidate.dropLast()) : candidate
                 serveStatic(state)
                 return
             default:
@@ -64,6 +68,11 @@ extension RequestProcessor {
         case .named(let name): namedLocation(state, name)
         case .code(let code): finish(state, Reply(status: code))
         }
+    }
+
+    static func endsWithSlash(_ template: VariableTemplate) -> Bool {
+        if case .literal(let text)? = template.segments.last { return text.hasSuffix("/") }
+        return false
     }
 
     /// The static, index and autoindex modules for `state.uri`.
@@ -116,6 +125,12 @@ extension RequestProcessor {
         }
         // With the slash, so `location /x/ { alias ...; }` maps `/x/` to the alias directory.
         let directory = open(uri, state)
+        if case .file = directory {
+            // `/file.txt/`: nginx's open fails with ENOTDIR, a 404.
+            state.log(.error, "\"\(state.requestFilename)\" is not a directory")
+            finish(state, Reply(status: 404))
+            return
+        }
         guard case .directory(let dir) = directory else {
             fail(directory, path: fileLocation(for: uri, state), state)
             return
