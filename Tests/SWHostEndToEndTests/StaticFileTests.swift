@@ -32,6 +32,9 @@ private let staticServer = SharedServer {
                 location /al/ { alias www/aliased/; }
                 location /img { alias www/aliased/; }
                 location /sym/ { disable_symlinks on; }
+                location /viaroot/ { root linkroot; disable_symlinks on; }
+                location /viafrom/ { root linkroot; disable_symlinks on from=$document_root; }
+                location /viaoff/ { root linkroot; }
                 location /err/ { error_page 404 /errors/404.html; }
                 location /err200/ { error_page 404 =200 /errors/404.html; }
                 location /erreq/ { error_page 404 = /tf/fallback.html; }
@@ -59,9 +62,13 @@ private let staticServer = SharedServer {
             "www/file.html": "<p>file</p>\n",
             "secret.txt": "SECRET\n",
             "www/sym/real.txt": "real\n",
+            "www/viaroot/f.txt": "via root\n",
+            "www/viafrom/f.txt": "via from\n",
+            "www/viaoff/f.txt": "via off\n",
         ],
         setup: { prefix in
             symlink("../a.txt", prefix.path("www/sym/link.txt"))
+            symlink("www", prefix.path("linkroot"))
             symlink("../a.txt", prefix.path("www/dir/link.txt"))
             symlink(prefix.path("secret.txt"), prefix.path("www/dir/out.txt"))
         })
@@ -222,6 +229,25 @@ private let staticServer = SharedServer {
         let r = try s.get("/sym/link.txt")
         #expect(r.status == 403)
         #expect(try s.get("/sym/real.txt").status == 200)
+    }
+
+    /// `disable_symlinks on` checks every component, the root's too; `from=` exempts the prefix.
+    @Test func disableSymlinksCoversTheRootUnlessFrom() throws {
+        // nginx: 404 (openat O_NOFOLLOW|O_DIRECTORY on the link gives ENOTDIR); refused either way.
+        let viaRoot = try s.get("/viaroot/f.txt")
+        #expect([403, 404].contains(viaRoot.status))
+        #expect(!viaRoot.bodyString.contains("via root"))
+        #expect(try s.get("/viafrom/f.txt").bodyString == "via from\n")
+        #expect(try s.get("/viaoff/f.txt").bodyString == "via off\n")
+    }
+
+    /// swhost resolves beneath the root (openat2 RESOLVE_BENEATH): a symlink leading out of the
+    /// root is not followed even with `disable_symlinks off`; nginx would serve it.
+    @Test(.disabled(if: E2EServer.againstNginx, "nginx follows symlinks out of the root"))
+    func symlinkOutOfTheRootIsNotFollowed() throws {
+        let r = try s.get("/dir/out.txt")
+        #expect(r.status == 404)
+        #expect(!r.bodyString.contains("SECRET"))
     }
 
     @Test(arguments: ["PUT", "DELETE", "PATCH"])
