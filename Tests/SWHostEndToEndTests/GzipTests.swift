@@ -177,6 +177,29 @@ func gzipFile(_ bytes: [UInt8]) throws -> [UInt8] {
         #expect(next.bodyString == "short text\n")
     }
 
+    /// The not-modified filter runs before gzip, against the strong tag: the weak one the
+    /// compressed response carried matches (weak comparison).
+    @Test func weakETagOfTheGzippedResponseRevalidates() throws {
+        let first = try s.get("/t.txt", Self.gzipOK)
+        let weak = try #require(first.header("ETag"))
+        #expect(weak.hasPrefix("W/"))
+        let again = try s.get("/t.txt", Self.gzipOK + [("If-None-Match", weak)])
+        #expect(again.status == 304)
+        // The 304 is not gzipped, so its tag stays strong (as nginx sends it).
+        #expect(again.header("ETag") == String(weak.dropFirst(2)))
+        #expect(again.header("Content-Encoding") == nil)
+    }
+
+    @Test func largeFileWithoutGzipIsSentWhole() throws {
+        let s = try s
+        let c = try s.client(timeout: .seconds(60))
+        let r = try c.request(path: "/big.txt")
+        #expect(r.header("Content-Encoding") == nil)
+        let original = try Data(contentsOf: URL(fileURLWithPath: s.prefix.path("www/big.txt")))
+        #expect(r.header("Content-Length") == String(original.count))
+        #expect(r.body == Array(original))
+    }
+
     @Test func gzipStaticServesTheFreshGz() throws {
         let s = try s
         let r = try s.get("/static/s.txt", Self.gzipOK)

@@ -22,6 +22,7 @@ private let logServer = SharedServer {
                 access_log logs/a.access.log;
                 location / { }
                 location /off/ { access_log off; }
+                location = /close { return 444; }
             }
             server {
                 listen 127.0.0.1:{PORT};
@@ -100,6 +101,30 @@ struct CombinedLine {
         let line = try #require(lines.first.flatMap(CombinedLine.init))
         #expect(line.status == 404)
         #expect(line.referer == "-")
+    }
+
+    @Test func closedWithoutResponseIsLoggedAs444() throws {
+        let s = try s
+        let marker = "close-\(UUID().uuidString)"
+        let c = try s.client()
+        try c.send("GET /close?\(marker) HTTP/1.1\r\nHost: a.test\r\n\r\n")
+        #expect(c.isClosedByPeer(within: .seconds(2)))
+        let lines = waitForLines({ s.prefix.read("logs/a.access.log") }) { $0.contains(marker) }
+        let line = try #require(lines.first.flatMap(CombinedLine.init))
+        #expect(line.status == 444)
+        #expect(line.bytes == 0)
+    }
+
+    @Test func headIsLoggedWithoutBodyBytes() throws {
+        let s = try s
+        let marker = "head-\(UUID().uuidString)"
+        let c = try s.client()
+        _ = try c.request(method: "HEAD", path: "/f.txt?\(marker)", headers: [("Host", "a.test")])
+        let lines = waitForLines({ s.prefix.read("logs/a.access.log") }) { $0.contains(marker) }
+        let line = try #require(lines.first.flatMap(CombinedLine.init))
+        #expect(line.request == "HEAD /f.txt?\(marker) HTTP/1.1")
+        #expect(line.status == 200)
+        #expect(line.bytes == 0)
     }
 
     @Test func accessLogOffWritesNothing() throws {

@@ -23,6 +23,13 @@ private let protocolServer = SharedServer {
                 location = /ok { return 200 "ok\\n"; }
                 location /big/ { client_max_body_size 100k; return 200 "big ok\\n"; }
             }
+            server {
+                listen 127.0.0.1:{PORT2};
+                server_name localhost;
+                root www;
+                keepalive_requests 2;
+                location / { }
+            }
             """,
         files: ["www/a.txt": "aaa\n", "www/b.txt": "bbbb\n", "www/c.txt": "ccccc\n"])
 }
@@ -185,6 +192,24 @@ private let protocolServer = SharedServer {
         let r = try c.request(method: "HEAD", path: "/c.txt")
         #expect(r.header("Content-Length") == "6")
         #expect(c.bufferedBytes.isEmpty)
+        #expect(try c.request(path: "/a.txt").bodyString == "aaa\n")
+    }
+
+    @Test func keepaliveRequestsClosesAfterTheLimit() throws {
+        let s = try s
+        let c = try s.client(port: s.port2)
+        let first = try c.request(path: "/a.txt")
+        #expect(first.header("Connection") == "keep-alive")
+        let second = try c.request(path: "/b.txt")
+        #expect(second.header("Connection") == "close")
+        #expect(c.isClosedByPeer(within: .seconds(2)))
+    }
+
+    @Test func errorsKeepTheConnectionAlive() throws {
+        let c = try s.client()
+        #expect(try c.request(path: "/missing").status == 404)
+        #expect(try c.request(path: "/a.txt", headers: [("Range", "bytes=100-")]).status == 416)
+        #expect(try c.request(path: "/a.txt", headers: [("If-None-Match", "*")]).status == 304)
         #expect(try c.request(path: "/a.txt").bodyString == "aaa\n")
     }
 
