@@ -297,6 +297,20 @@ private let staticServer = SharedServer {
         #expect(r.bodyString.contains("<title>404 Not Found</title>"))
     }
 
+    /// nginx's error-log line for a missing file, context included.
+    @Test func missingFileIsLoggedTheNginxWay() throws {
+        let s = try s
+        let name = "missing-\(UUID().uuidString)"
+        #expect(try s.get("/\(name)").status == 404)
+        let lines = waitForLines({ s.errorLog }) { $0.contains(name) }
+        let line = try #require(lines.first)
+        let root = s.prefix.path("www")
+        let expected = #"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} \[error\] \d+#\d+: \*\d+ open\(\) ""#
+            + NSRegularExpression.escapedPattern(for: "\(root)/\(name)\" failed (2: No such file or directory), client: 127.0.0.1, server: localhost, request: \"GET /\(name) HTTP/1.1\", host: \"127.0.0.1:\(s.port)\"")
+            + "$"
+        #expect(line.range(of: expected, options: .regularExpression) != nil, "\(line)")
+    }
+
     @Test func headHasHeadersButNoBody() throws {
         let s = try s
         let c = try s.client()
