@@ -35,6 +35,10 @@ private let edgeServer = SharedServer {
                 location = /ret { return 200 "return body\\n"; }
                 location /tfargs/ { try_files $uri /tf-target.txt?from=$uri; }
                 location = /tf-target.txt { return 200 "target args=$args\\n"; }
+                location ~ ^/re/(\\w+)/(.+)$ { alias www/aliased/$1/$2; }
+                location /al/ { alias www/aliased/; index idx.txt; }
+                location /byhost/ { root hosts/$host; }
+                location /fn/ { alias www/aliased/; return 200 "$request_filename|$document_root\n"; }
                 location /req/ { return 200 "uri=$uri request_uri=$request_uri args=$args is_args=$is_args\\n"; }
             }
             """,
@@ -50,6 +54,10 @@ private let edgeServer = SharedServer {
             "www/iff/here.txt": "here\n",
             "www/ifd/sub/x": "x",
             "www/plain.txt": "plain\n",
+            "www/aliased/d1/f.txt": "regex alias\n",
+            "www/aliased/idx.txt": "alias index\n",
+            "hosts/one.test/byhost/f.txt": "host one\n",
+            "hosts/two.test/byhost/f.txt": "host two\n",
         ])
 }
 
@@ -91,6 +99,29 @@ private let edgeServer = SharedServer {
         let r = try s.get(path)
         #expect(r.status == 200)
         #expect(r.bodyString == body)
+    }
+
+    @Test func regexLocationAliasBuiltFromCaptures() throws {
+        #expect(try s.get("/re/d1/f.txt").bodyString == "regex alias\n")
+        #expect(try s.get("/re/d1/nope.txt").status == 404)
+        #expect(try s.get("/re/d1/..%2F..%2F..%2Fplain.txt").status != 200)
+    }
+
+    @Test func aliasDirectoryIndex() throws {
+        #expect(try s.get("/al/").bodyString == "alias index\n")
+    }
+
+    @Test func rootWithTheHostVariable() throws {
+        #expect(try s.get("/byhost/f.txt", host: "one.test").bodyString == "host one\n")
+        #expect(try s.get("/byhost/f.txt", host: "TWO.test").bodyString == "host two\n")
+        #expect(try s.get("/byhost/f.txt", host: "three.test").status == 404)
+    }
+
+    @Test func requestFilenameUnderAlias() throws {
+        let s = try s
+        let body = try s.get("/fn/x/y.txt").bodyString
+        let aliased = s.prefix.path("www/aliased")
+        #expect(body == "\(aliased)/x/y.txt|\(aliased)/\n")
     }
 
     @Test func fileWithATrailingSlashIsNotFound() throws {
