@@ -200,6 +200,17 @@ func gzipFile(_ bytes: [UInt8]) throws -> [UInt8] {
         #expect(r.body == Array(original))
     }
 
+    /// curl as an independent client: `--compressed` decodes to the original bytes.
+    @Test func curlDecodesTheCompressedBody() throws {
+        let s = try s
+        let out = try curl(["--compressed", "-D", "-", "http://127.0.0.1:\(s.port)/t.txt"])
+        #expect(out.status == 0)
+        let parts = out.stdout.components(separatedBy: "\r\n\r\n")
+        try #require(parts.count >= 2)
+        #expect(parts[0].lowercased().contains("content-encoding: gzip"))
+        #expect(parts.dropFirst().joined(separator: "\r\n\r\n") == page)
+    }
+
     @Test func gzipStaticServesTheFreshGz() throws {
         let s = try s
         let r = try s.get("/static/s.txt", Self.gzipOK)

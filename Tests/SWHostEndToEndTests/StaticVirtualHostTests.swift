@@ -61,6 +61,12 @@ private let vhostServer = SharedServer {
         #expect(withPort.bodyString == body)
     }
 
+    @Test func ipv6LiteralHostGoesToTheDefaultServer() throws {
+        let s = try s
+        #expect(try s.get("/", host: "[::1]:\(s.port)").bodyString == "default [::1]\n")
+        #expect(try s.get("/", host: "127.0.0.1").bodyString == "default 127.0.0.1\n")
+    }
+
     @Test func regexCapturesAreUsedInRoot() throws {
         #expect(try s.get("/", host: "alice.users.test").bodyString == "alice home\n")
         #expect(try s.get("/", host: "bob.users.test").bodyString == "bob home\n")
