@@ -23,7 +23,8 @@ final class E2EServer: @unchecked Sendable {
     /// Writes `files` (relative to the prefix), then `etc/swhost.conf` with `http` as the body of
     /// the `http {}` block (`{PORT}` and `{PREFIX}` substituted), and starts the server.
     init(name: String, http: String, files: [String: String] = [:], binaryFiles: [String: Data] = [:],
-         main: String = "", setup: (TestPrefix) throws -> Void = { _ in }) throws {
+         main: String = "", nginx: Bool = E2EServer.againstNginx,
+         setup: (TestPrefix) throws -> Void = { _ in }) throws {
         prefix = try TestPrefix(name: "e2e-\(name)")
         port = try FreePort.allocate()
         var second = try FreePort.allocate()
@@ -51,7 +52,8 @@ final class E2EServer: @unchecked Sendable {
 
             """
         try prefix.write("etc/swhost.conf", config)
-        if E2EServer.againstNginx {
+        isNginx = nginx
+        if nginx {
             // Checking the expectations themselves: the same config served by nginx 1.22.
             server = try RunningServer(
                 executable: URL(fileURLWithPath: "/usr/sbin/nginx"),
@@ -68,7 +70,11 @@ final class E2EServer: @unchecked Sendable {
     static let againstNginx = ProcessInfo.processInfo.environment["SWHOST_E2E_NGINX"] == "1"
 
     /// The `Server` header value expected for this run.
-    var software: String { E2EServer.againstNginx ? "nginx" : "swhost" }
+    var software: String { isNginx ? "nginx" : "swhost" }
+    /// This instance runs nginx.
+    let isNginx: Bool
+    /// nginx is installed (for the differential suite).
+    static var nginxInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") }
 
     /// A fresh connection.
     func client(timeout: Duration = .seconds(5), port: Int? = nil) throws -> RawHTTPClient {

@@ -27,9 +27,9 @@ extension RequestProcessor {
         if let status = state.errorPageStatus {
             // error_page 404 =200 /x: the redirected response keeps or replaces its status.
             if reply.status == 200 || reply.status >= 300 { reply.status = status }
+            // The target's validators stay (nginx sends the page's ETag; Last-Modified goes
+            // below for statuses other than 200/206/304), but it is not ranged.
             reply.allowRanges = false
-            reply.etag = nil
-            reply.lastModified = nil
         }
         let settings = state.settings
         let request = state.request
@@ -79,7 +79,7 @@ extension RequestProcessor {
         var vary = false
         if settings.gzip, !reply.isEncoded, gzipEligible(reply, state) {
             vary = settings.gzipVary
-            if clientAcceptsGzip(state) {
+            if gzipAllowedForRequest(state) {
                 compress(&reply, state)
             }
         }
@@ -98,7 +98,8 @@ extension RequestProcessor {
         if let type = reply.contentType, reply.status != 304 {
             head.headers.append(name: "Content-Type", value: type)
         }
-        if let lastModified = reply.lastModified {
+        // nginx's header filter sends Last-Modified only with 200, 206 and 304.
+        if let lastModified = reply.lastModified, reply.status == 200 || reply.status == 206 || reply.status == 304 {
             head.headers.append(name: "Last-Modified", value: HTTPDate.format(lastModified))
         }
         for (name, value) in reply.headers where !(name == "Vary" && vary) {
@@ -136,7 +137,7 @@ extension RequestProcessor {
         AcceptEncoding.gzipAllowed(state.request.headers.first("accept-encoding"))
     }
 
-    /// nginx's gzip filter conditions other than the client's Accept-Encoding (those decide `Vary`).
+    /// nginx's gzip filter conditions on the response (status, type, length): these decide `Vary`.
     private func gzipEligible(_ reply: Reply, _ state: RequestState) -> Bool {
         let settings = state.settings
         guard reply.status == 200 || reply.status == 403 || reply.status == 404 else { return false }
@@ -145,6 +146,14 @@ extension RequestProcessor {
         guard bare == "text/html" || settings.gzipTypes.contains(bare) else { return false }
         if let length = reply.body.knownLength, length < Int64(settings.gzipMinLength) { return false }
         if case .empty = reply.body { return false }
+        return true
+    }
+
+    /// nginx's `ngx_http_gzip_ok`: the request's side (Accept-Encoding, `gzip_http_version`,
+    /// `gzip_disable`). A refusal here still leaves `Vary` on an eligible response.
+    func gzipAllowedForRequest(_ state: RequestState) -> Bool {
+        let settings = state.settings
+        guard clientAcceptsGzip(state) else { return false }
         let version = state.request.version.major * 10 + state.request.version.minor
         guard version >= settings.gzipHTTPVersion else { return false }
         if !settings.gzipDisable.isEmpty {

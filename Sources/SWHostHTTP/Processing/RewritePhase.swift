@@ -105,7 +105,8 @@ extension RequestProcessor {
             if let text { reply.headers.append(name: "Location", value: absoluteLocation(text, state)) }
         } else if let text {
             reply.body = .bytes(.init(string: text))
-            reply.contentType = state.settings.defaultType
+            // nginx types the text by the URI's extension, then default_type (no sniffing).
+            reply.contentType = contentType(for: state.uri, file: nil, state)
         }
         return reply
     }

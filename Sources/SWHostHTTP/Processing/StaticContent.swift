@@ -207,7 +207,7 @@ extension RequestProcessor {
         reply.body = .file(FileBody(file: file))
         if state.settings.gzipStatic != .off {
             let mode: SWHostStatic.GzipStatic.Mode = state.settings.gzipStatic == .always ? .always : .on
-            let accepts = clientAcceptsGzip(state)
+            let accepts = gzipAllowedForRequest(state)
             let (root, path) = fileLocation(for: state.uri, state)
             let choice = SWHostStatic.GzipStatic.choose(original: file, root: root, path: path, symlinks: symlinkPolicy(state),
                                            mode: mode, clientAcceptsGzip: accepts, cache: runtime.openFiles)

@@ -1,0 +1,175 @@
+// End-to-end, differential: the same config and files served by swhost and by nginx 1.22 (when
+// installed), the same requests sent to both, and status, the headers that matter and the
+// (decoded) bodies compared. Skipped when nginx is not installed.
+
+import Foundation
+import SWHostTesting
+import Testing
+
+private let differentialConfig = """
+    gzip on;
+    gzip_types text/plain application/json;
+    gzip_min_length 50;
+    gzip_vary on;
+    server {
+        listen 127.0.0.1:{PORT};
+        server_name localhost;
+        root www;
+        index index.html;
+        error_page 404 /404.html;
+        location / { }
+        location /auto/ { autoindex on; }
+        location /autojson/ { alias www/auto/; autoindex on; autoindex_format json; }
+        location /exp/ { expires 1h; add_header X-Exp yes; }
+        location /nomax/ { max_ranges 0; }
+        location /tf/ { try_files $uri $uri.html $uri/ @fallback; }
+        location @fallback { return 200 "fallback $uri $args\\n"; }
+        location = /redir { return 301 /target?x=1; }
+        location = /text { return 200 "text for $arg_name\\n"; }
+        location /rw/ { rewrite ^/rw/(\\d+)$ /num.txt?n=$1 last; rewrite ^/rw/r/(.*)$ /new/$1 redirect; }
+        location = /num.txt { return 200 "num $arg_n\\n"; }
+        location /deny/ { deny all; }
+        location /plain/ { gzip off; }
+    }
+    """
+
+private let differentialFiles: [String: String] = [
+    "www/index.html": "<h1>differential home</h1>\n",
+    "www/404.html": "<p>custom not found</p>\n",
+    "www/a.txt": String(repeating: "abcdefghij", count: 20),
+    "www/short.txt": "short\n",
+    "www/data.json": "{\"list\": [" + (1...40).map(String.init).joined(separator: ", ") + "]}",
+    "www/style.css": "body { margin: 0; }\n",
+    "www/dir/index.html": "dir index\n",
+    "www/auto/one.txt": "1", "www/auto/two words.txt": "22", "www/auto/sub/x.txt": "x",
+    "www/exp/e.txt": "expires\n",
+    "www/nomax/n.txt": "0123456789",
+    "www/tf/page.html": "tf page\n", "www/tf/real.txt": "tf real\n", "www/tf/d/index.html": "tf d index\n",
+    "www/deny/x.txt": "x",
+    "www/plain/p.txt": String(repeating: "plain ", count: 30),
+]
+
+/// Fixed mtimes, so both servers compute the same validators.
+private func fixMtimes(_ prefix: TestPrefix) throws {
+    let date = Date(timeIntervalSince1970: 1_650_000_000)
+    let fm = FileManager.default
+    let root = prefix.url.appendingPathComponent("www")
+    let items = fm.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+    for item in items + [""] {
+        try fm.setAttributes([.modificationDate: date], ofItemAtPath: root.appendingPathComponent(item).path)
+    }
+}
+
+private let swhostSide = SharedServer {
+    try E2EServer(name: "diff-swhost", http: differentialConfig, files: differentialFiles, nginx: false, setup: fixMtimes)
+}
+private let nginxSide = SharedServer {
+    try E2EServer(name: "diff-nginx", http: differentialConfig, files: differentialFiles, nginx: true, setup: fixMtimes)
+}
+
+/// One request of the corpus.
+struct DiffCase: Sendable, CustomTestStringConvertible {
+    var method = "GET"
+    var path: String
+    var headers: [(String, String)] = []
+    var version = "HTTP/1.1"
+
+    var testDescription: String {
+        "\(method) \(path) \(version)" + headers.map { " [\($0.0): \($0.1)]" }.joined()
+    }
+}
+
+private let gz = ("Accept-Encoding", "gzip")
+private let etagA = "\"" + String(1_650_000_000, radix: 16) + "-c8\""
+
+private let corpus: [DiffCase] = [
+    DiffCase(path: "/"), DiffCase(path: "/index.html"), DiffCase(path: "/a.txt"), DiffCase(path: "/short.txt"),
+    DiffCase(path: "/data.json"), DiffCase(path: "/style.css"), DiffCase(path: "/dir"), DiffCase(path: "/dir?q=1"),
+    DiffCase(path: "/dir/"), DiffCase(path: "/missing"), DiffCase(path: "/missing/"), DiffCase(path: "/a.txt/"),
+    DiffCase(path: "/auto/"), DiffCase(path: "/auto"), DiffCase(path: "/autojson/"),
+    DiffCase(path: "/a.txt", headers: [gz]), DiffCase(path: "/data.json", headers: [gz]),
+    DiffCase(path: "/short.txt", headers: [gz]), DiffCase(path: "/style.css", headers: [gz]),
+    DiffCase(path: "/index.html", headers: [gz]), DiffCase(path: "/plain/p.txt", headers: [gz]),
+    DiffCase(path: "/a.txt", headers: [gz], version: "HTTP/1.0"),
+    DiffCase(method: "HEAD", path: "/a.txt"), DiffCase(method: "HEAD", path: "/a.txt", headers: [gz]),
+    DiffCase(method: "HEAD", path: "/missing"), DiffCase(method: "HEAD", path: "/dir"),
+    DiffCase(path: "/a.txt", headers: [("Range", "bytes=0-9")]), DiffCase(path: "/a.txt", headers: [("Range", "bytes=-10")]),
+    DiffCase(path: "/a.txt", headers: [("Range", "bytes=190-")]), DiffCase(path: "/a.txt", headers: [("Range", "bytes=500-")]),
+    DiffCase(path: "/a.txt", headers: [("Range", "bytes=0-0,-1")]), DiffCase(path: "/a.txt", headers: [("Range", "bytes=x")]),
+    DiffCase(path: "/a.txt", headers: [("Range", "bytes=0-9"), ("If-Range", etagA)]),
+    DiffCase(path: "/a.txt", headers: [("Range", "bytes=0-9"), ("If-Range", "\"x\"")]),
+    DiffCase(path: "/a.txt", headers: [("Range", "bytes=0-9"), gz]),
+    DiffCase(path: "/nomax/n.txt", headers: [("Range", "bytes=0-1")]),
+    DiffCase(path: "/a.txt", headers: [("If-None-Match", etagA)]),
+    DiffCase(path: "/a.txt", headers: [("If-None-Match", "W/" + etagA), gz]),
+    DiffCase(path: "/a.txt", headers: [("If-Match", "\"nope\"")]),
+    DiffCase(path: "/a.txt", headers: [("If-Modified-Since", "Fri, 15 Apr 2022 05:20:00 GMT")]),
+    DiffCase(path: "/a.txt", headers: [("If-Unmodified-Since", "Fri, 15 Apr 2022 05:19:59 GMT")]),
+    DiffCase(path: "/exp/e.txt"), DiffCase(path: "/exp/missing"),
+    DiffCase(path: "/tf/page"), DiffCase(path: "/tf/real.txt"), DiffCase(path: "/tf/d"), DiffCase(path: "/tf/d/"),
+    DiffCase(path: "/tf/none?a=b"),
+    DiffCase(path: "/redir"), DiffCase(path: "/text?name=zed"), DiffCase(path: "/text?name=zed", headers: [gz]),
+    DiffCase(path: "/rw/42"), DiffCase(path: "/rw/r/x?y=1"), DiffCase(path: "/deny/x.txt"),
+    DiffCase(method: "POST", path: "/a.txt"), DiffCase(method: "PUT", path: "/a.txt"), DiffCase(method: "DELETE", path: "/dir/"),
+    DiffCase(method: "OPTIONS", path: "/a.txt"), DiffCase(method: "POST", path: "/dir/"), DiffCase(method: "POST", path: "/text"),
+    DiffCase(path: "/%61.txt"), DiffCase(path: "/dir/../a.txt"), DiffCase(path: "/../a.txt"), DiffCase(path: "/a.txt%00"),
+    DiffCase(path: "/a.txt?"),
+]
+
+/// The response reduced to what must agree.
+private func summary(_ r: RawHTTPResponse, port: Int, software: String, isHead: Bool) throws -> [String] {
+    var out = ["status \(r.status)"]
+    let page = "<center>\(software)</center>"
+    let hasPage = String(decoding: r.body, as: UTF8.self).contains(page)
+        || (isHead && r.status >= 300 && r.header("Content-Type") == "text/html" && r.header("ETag") == nil)
+    if r.framing == .chunked {
+        // nginx streams generated bodies (autoindex); swhost may know their length.
+        out.append("Content-Length: (stream)")
+    } else if r.header("Content-Encoding") == "gzip" {
+        // nginx streams gzip (chunked); swhost may know the compressed length.
+        out.append("Content-Length: (gzip)")
+    } else if let length = r.header("Content-Length").flatMap(Int.init) {
+        // Built-in pages name the server; count it out.
+        out.append("Content-Length: \(hasPage ? length - software.utf8.count : length)")
+    } else {
+        out.append("Content-Length: -")
+    }
+    for name in ["Content-Type", "ETag", "Last-Modified", "Location", "Content-Range", "Accept-Ranges",
+                 "Vary", "Content-Encoding", "Cache-Control", "X-Exp", "Connection", "WWW-Authenticate"] {
+        out.append("\(name): \(r.header(name)?.replacingOccurrences(of: ":\(port)", with: ":PORT") ?? "-")")
+    }
+    var body = r.header("Content-Encoding") == "gzip" && !r.body.isEmpty ? try gunzip(r.body) : r.body
+    if r.header("Content-Type")?.hasPrefix("multipart/byteranges") == true {
+        // Boundaries are random: compare the parts.
+        let type = r.header("Content-Type") ?? ""
+        let boundary = String(type.dropFirst("multipart/byteranges; boundary=".count))
+        body = Array(try parseByteranges(body, boundary: boundary).map { "\($0.contentType ?? "-") \($0.contentRange ?? "-") \(String(decoding: $0.body, as: UTF8.self))" }
+            .joined(separator: "|").utf8)
+        out.removeAll { $0.hasPrefix("Content-Length") || $0.hasPrefix("Content-Type") }
+    }
+    let text = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "<center>\(software)</center>", with: "<center>SERVER</center>")
+    out.append("body \(text)")
+    return out
+}
+
+@Suite(.serialized, .enabled(if: E2EServer.nginxInstalled && !E2EServer.againstNginx, "needs nginx 1.22"))
+struct StaticDifferentialTests {
+    @Test(arguments: corpus)
+    func swhostAnswersAsNginxDoes(_ c: DiffCase) throws {
+        let ours = try swhostSide.get()
+        let theirs = try nginxSide.get()
+        func send(_ server: E2EServer) throws -> [String] {
+            let client = try server.client()
+            defer { client.close() }
+            let r = try client.request(method: c.method, path: c.path, version: c.version, headers: c.headers,
+                                       body: ["POST", "PUT"].contains(c.method) ? [] : nil)
+            return try summary(r, port: server.port, software: server.software, isHead: c.method == "HEAD")
+        }
+        let expected = try send(theirs)
+        var actual = try send(ours)
+        if expected.contains("Content-Length: (stream)") {
+            actual = actual.map { $0.hasPrefix("Content-Length: ") ? "Content-Length: (stream)" : $0 }
+        }
+        #expect(actual == expected)
+    }
+}
