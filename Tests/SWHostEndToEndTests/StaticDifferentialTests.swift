@@ -173,3 +173,153 @@ struct StaticDifferentialTests {
         #expect(actual == expected)
     }
 }
+
+// MARK: - Routing, rewrite, access and error pages
+
+private let routingConfig = """
+    server {
+        listen 127.0.0.1:{PORT} default_server;
+        server_name main.test;
+        root www;
+        add_header X-Server main;
+        location / { }
+        location = /exact { return 200 "exact $uri $args\\n"; }
+        location ^~ /pre/ { return 200 "pre $uri\\n"; }
+        location ~* \\.(gif|JPG)$ { add_header X-Img yes always; return 200 "img $uri\\n"; }
+        location ~ ^/cap/(?<who>\\w+)/(\\d+) { return 200 "cap $who $2 $1\\n"; }
+        location /nest/ {
+            location ~ \\.txt$ { return 200 "nested txt $uri\\n"; }
+            location /nest/deep/ { return 200 "deep\\n"; }
+        }
+        location /ep/ {
+            error_page 404 =200 /ep-target.html;
+            error_page 403 = @forbidden;
+            error_page 410 http://example.com/gone;
+            location /ep/forbid/ { deny all; }
+            location /ep/gone/ { return 410; }
+        }
+        location @forbidden { return 451 "named $uri\\n"; }
+        location /al/ { alias www/aliased/; }
+        location /idx/ { index none.html /idx-target.txt; }
+        location /idx2/ { index none.html /idx-target.txt; }
+        location /tf/ { try_files $uri /tf-default.txt =404; }
+        location /rw/ {
+            rewrite ^/rw/perm/(.*)$ /p/$1 permanent;
+            rewrite ^/rw/brk/(.*)$ /aliased-copy/$1 break;
+            rewrite ^/rw/args/(.*)$ /exact?from=$1 last;
+            rewrite ^/rw/noargs/(.*)$ /exact?only=$1? last;
+            rewrite ^/rw/chain/(.*)$ /rw/args/$1;
+            return 404 "rw fallthrough\\n";
+        }
+        location /if/ {
+            set $flag "";
+            if ($arg_a) { set $flag "a"; }
+            if ($http_x_b = "yes") { set $flag "${flag}b"; }
+            if ($request_method = POST) { return 405 "post $flag\\n"; }
+            return 200 "flag=$flag\\n";
+        }
+        location /hdr/ {
+            add_header X-Loc loc;
+            add_header X-Always always always;
+            expires epoch;
+        }
+        location /lim/ { limit_except GET POST { deny all; } return 200 "lim ok\\n"; }
+        location /auth/ { auth_basic "Zone"; auth_basic_user_file htpasswd; }
+    }
+    server {
+        listen 127.0.0.1:{PORT};
+        server_name *.wild.test;
+        return 200 "wild $host\\n";
+    }
+    server {
+        listen 127.0.0.1:{PORT};
+        server_name ~^(?<sub>[a-z]+)\\.re\\.test$;
+        location / { return 200 "re $sub $1\\n"; }
+    }
+    """
+
+private let routingFiles: [String: String] = [
+    "www/index.html": "<p>routing home</p>\n",
+    "www/ep-target.html": "<p>error page target</p>\n",
+    "www/aliased/f.txt": "aliased file\n",
+    "www/aliased-copy/f.txt": "break target\n",
+    "www/idx-target.txt": "absolute index target\n",
+    "www/idx2/other.txt": "the directory exists\n",
+    "www/tf-default.txt": "tf default\n",
+    "www/tf/here.txt": "tf here\n",
+    "www/hdr/h.txt": "headers\n",
+    "www/auth/a.txt": "secret area\n",
+    "www/nest/x.txt": "real nested file\n",
+    "www/nest/plain.html": "<p>nested plain</p>\n",
+]
+
+private func routingSetup(_ prefix: TestPrefix) throws {
+    try fixMtimes(prefix)
+    // A fixed apr1 hash of "pw" (salt "saltsalt"), the same for both servers.
+    try prefix.write("etc/htpasswd", "user:$apr1$saltsalt$x78Y39ym2RjUNQHTLgwHz/\n")
+}
+
+private let routingSwhost = SharedServer {
+    try E2EServer(name: "diff2-swhost", http: routingConfig, files: routingFiles, nginx: false, setup: routingSetup)
+}
+private let routingNginx = SharedServer {
+    try E2EServer(name: "diff2-nginx", http: routingConfig, files: routingFiles, nginx: true, setup: routingSetup)
+}
+
+private func auth(_ credentials: String) -> (String, String) {
+    ("Authorization", "Basic " + Data(credentials.utf8).base64EncodedString())
+}
+
+private let routingCorpus: [DiffCase] = [
+    DiffCase(path: "/"), DiffCase(path: "/exact?x=1"), DiffCase(path: "/exact/"), DiffCase(path: "/pre/a.gif"),
+    DiffCase(path: "/a/b.GIF"), DiffCase(path: "/a/b.jpg"), DiffCase(path: "/cap/bob/42"), DiffCase(path: "/cap/bob/x"),
+    DiffCase(path: "/nest/x.txt"), DiffCase(path: "/nest/deep/x.txt"), DiffCase(path: "/nest/plain.html"),
+    DiffCase(path: "/nest/missing.html"),
+    DiffCase(path: "/ep/missing"), DiffCase(path: "/ep/forbid/x"), DiffCase(path: "/ep/gone/x"),
+    DiffCase(method: "HEAD", path: "/ep/missing"), DiffCase(method: "POST", path: "/ep/missing"),
+    DiffCase(path: "/al/f.txt"), DiffCase(path: "/al/"), DiffCase(path: "/al"), DiffCase(path: "/al/nope"),
+    DiffCase(path: "/idx/"), DiffCase(path: "/idx2/"), DiffCase(path: "/tf/here.txt"), DiffCase(path: "/tf/nothere.txt"),
+    DiffCase(path: "/rw/perm/a?q=1"), DiffCase(path: "/rw/brk/f.txt"), DiffCase(path: "/rw/args/z?orig=1"),
+    DiffCase(path: "/rw/noargs/z?orig=1"), DiffCase(path: "/rw/chain/c?k=v"), DiffCase(path: "/rw/other"),
+    DiffCase(path: "/if/"), DiffCase(path: "/if/?a=1"), DiffCase(path: "/if/?a=0", headers: [("X-B", "yes")]),
+    DiffCase(path: "/if/?a=1", headers: [("X-B", "yes")]), DiffCase(method: "POST", path: "/if/?a=1"),
+    DiffCase(path: "/hdr/h.txt"), DiffCase(path: "/hdr/missing"), DiffCase(path: "/hdr/h.txt", headers: [("If-None-Match", "*")]),
+    DiffCase(path: "/lim/"), DiffCase(method: "POST", path: "/lim/"), DiffCase(method: "HEAD", path: "/lim/"),
+    DiffCase(method: "PUT", path: "/lim/"),
+    DiffCase(path: "/auth/a.txt"), DiffCase(path: "/auth/a.txt", headers: [auth("user:pw")]),
+    DiffCase(path: "/auth/a.txt", headers: [auth("user:bad")]), DiffCase(path: "/auth/a.txt", headers: [("Authorization", "Basic")]),
+    DiffCase(path: "/", headers: [("Host", "a.wild.test")]), DiffCase(path: "/", headers: [("Host", "A.Wild.Test:1234")]),
+    DiffCase(path: "/x", headers: [("Host", "abc.re.test")]), DiffCase(path: "/", headers: [("Host", "wild.test")]),
+    DiffCase(path: "/", headers: [("Host", "unknown.test")]), DiffCase(path: "/", version: "HTTP/1.0"),
+]
+
+@Suite(.serialized, .enabled(if: E2EServer.nginxInstalled && !E2EServer.againstNginx, "needs nginx 1.22"))
+struct StaticRoutingDifferentialTests {
+    @Test(arguments: routingCorpus)
+    func swhostRoutesAsNginxDoes(_ c: DiffCase) throws {
+        let ours = try routingSwhost.get()
+        let theirs = try routingNginx.get()
+        func send(_ server: E2EServer) throws -> [String] {
+            let client = try server.client()
+            defer { client.close() }
+            var headers = c.headers
+            if c.version == "HTTP/1.0", !headers.contains(where: { $0.0 == "Host" }) {
+                // HTTP/1.0 without Host: send the request line alone.
+                try client.send("\(c.method) \(c.path) HTTP/1.0\r\n\r\n")
+                return try summary(client.readResponse(isHEAD: c.method == "HEAD"), port: server.port, software: server.software, isHead: c.method == "HEAD")
+            }
+            if headers.isEmpty { headers = [] }
+            let r = try client.request(method: c.method, path: c.path, version: c.version, headers: headers,
+                                       body: ["POST", "PUT"].contains(c.method) ? [] : nil)
+            var lines = try summary(r, port: server.port, software: server.software, isHead: c.method == "HEAD")
+            lines.append("X-Server: \(r.header("X-Server") ?? "-") X-Img: \(r.header("X-Img") ?? "-") X-Loc: \(r.header("X-Loc") ?? "-") X-Always: \(r.header("X-Always") ?? "-") Expires: \(r.header("Expires") ?? "-")")
+            return lines
+        }
+        let expected = try send(theirs)
+        var actual = try send(ours)
+        if expected.contains("Content-Length: (stream)") {
+            actual = actual.map { $0.hasPrefix("Content-Length: ") ? "Content-Length: (stream)" : $0 }
+        }
+        #expect(actual == expected)
+    }
+}

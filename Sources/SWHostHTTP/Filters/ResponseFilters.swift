@@ -26,10 +26,9 @@ extension RequestProcessor {
         if redirectToErrorPage(state, reply) { return }
         if let status = state.errorPageStatus {
             // error_page 404 =200 /x: the redirected response keeps or replaces its status.
-            if reply.status == 200 || reply.status >= 300 { reply.status = status }
             // The target's validators stay (nginx sends the page's ETag; Last-Modified goes
-            // below for statuses other than 200/206/304), but it is not ranged.
-            reply.allowRanges = false
+            // below for statuses other than 200/206/304); ranges apply only if it became a 200.
+            if reply.status == 200 || reply.status >= 300 { reply.status = status }
         }
         let settings = state.settings
         let request = state.request

@@ -57,6 +57,12 @@ public struct RequestProcessor: HTTPResponder {
                 finish(state, reply)
                 return
             }
+            // A method outside `limit_except` runs in nginx's limit_except location, which
+            // has none of the location's rewrite directives: straight to the access phase.
+            if let limit = state.location.limitExcept, !limit.methods.contains(state.method.rawValue) {
+                runAccessPhase(state)
+                return
+            }
             switch runRewrite(state.location.rewriteSteps, state) {
             case .respond(let reply):
                 finish(state, reply)

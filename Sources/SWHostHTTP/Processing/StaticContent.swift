@@ -111,6 +111,7 @@ extension RequestProcessor {
     }
 
     private func serveDirectory(_ uri: String, _ state: RequestState) {
+        var directoryTested = false
         for template in state.settings.index {
             let name = state.render(template)
             if name.hasPrefix("/") {
@@ -118,19 +119,24 @@ extension RequestProcessor {
                 internalRedirect(state, to: name)
                 return
             }
-            if case .file = open(uri + name, state) {
+            let candidate = open(uri + name, state)
+            if case .file = candidate {
                 internalRedirect(state, to: uri + name)
                 return
+            }
+            if case .notFound = candidate, !directoryTested {
+                // nginx's index module: a missing index file makes it check the directory
+                // itself, and a missing directory is a 404 before any other index is tried.
+                directoryTested = true
+                let directory = open(uri, state)
+                guard case .directory = directory else {
+                    fail(directory, path: fileLocation(for: uri, state), state)
+                    return
+                }
             }
         }
         // With the slash, so `location /x/ { alias ...; }` maps `/x/` to the alias directory.
         let directory = open(uri, state)
-        if case .file = directory {
-            // `/file.txt/`: nginx's open fails with ENOTDIR, a 404.
-            state.log(.error, "\"\(state.requestFilename)\" is not a directory")
-            finish(state, Reply(status: 404))
-            return
-        }
         guard case .directory(let dir) = directory else {
             fail(directory, path: fileLocation(for: uri, state), state)
             return
@@ -191,7 +197,11 @@ extension RequestProcessor {
         case .error(let code):
             state.log(.crit, "open() \"\(full)\" failed (\(code))")
             finish(state, Reply(status: 500))
-        case .file, .directory:
+        case .file:
+            // A file where a directory was expected (`/file.txt/`): ENOTDIR, a 404.
+            state.log(.error, "open() \"\(full)\" failed (20: Not a directory)")
+            finish(state, Reply(status: 404))
+        case .directory:
             finish(state, Reply(status: 500))
         }
     }
