@@ -117,7 +117,7 @@ private let corpus: [DiffCase] = [
 ]
 
 /// The response reduced to what must agree.
-private func summary(_ r: RawHTTPResponse, port: Int, software: String, isHead: Bool) throws -> [String] {
+func summary(_ r: RawHTTPResponse, port: Int, software: String, isHead: Bool) throws -> [String] {
     var out = ["status \(r.status)"]
     let page = "<center>\(software)</center>"
     let hasPage = String(decoding: r.body, as: UTF8.self).contains(page)

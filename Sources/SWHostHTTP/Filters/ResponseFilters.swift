@@ -280,10 +280,12 @@ extension RequestProcessor {
             let seconds = time.milliseconds / 1000
             let base = modified ? (head.headers.first("Last-Modified").flatMap { HTTPDate.parse($0) } ?? now) : now
             head.headers.replaceOrAdd(name: "Expires", value: HTTPDate.format(base + seconds))
-            if seconds < 0 {
+            // nginx: a time already past (negative, or `modified` long ago) is "no-cache".
+            let maxAge = modified ? base + seconds - now : seconds
+            if maxAge < 0 {
                 head.headers.replaceOrAdd(name: "Cache-Control", value: "no-cache")
             } else {
-                head.headers.replaceOrAdd(name: "Cache-Control", value: "max-age=\(modified ? max(0, base + seconds - now) : seconds)")
+                head.headers.replaceOrAdd(name: "Cache-Control", value: "max-age=\(maxAge)")
             }
         case .dailyAt(let time):
             let secondsOfDay = time.milliseconds / 1000

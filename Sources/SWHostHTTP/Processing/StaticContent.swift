@@ -219,16 +219,22 @@ extension RequestProcessor {
             let mode: SWHostStatic.GzipStatic.Mode = state.settings.gzipStatic == .always ? .always : .on
             let accepts = gzipAllowedForRequest(state)
             let (root, path) = fileLocation(for: state.uri, state)
+            // `on` looks for the .gz even when the client refuses it: its existence alone makes
+            // the response vary (ngx_http_gzip_static_handler sets r->gzip_vary), `always` never.
             let choice = SWHostStatic.GzipStatic.choose(original: file, root: root, path: path, symlinks: symlinkPolicy(state),
-                                           mode: mode, clientAcceptsGzip: accepts, cache: runtime.openFiles)
+                                           mode: mode, clientAcceptsGzip: accepts || mode == .on, cache: runtime.openFiles)
             if case .gzip(let gz) = choice {
-                reply.file = gz
-                reply.body = .file(FileBody(file: gz))
-                reply.headers.append(name: "Content-Encoding", value: "gzip")
-                reply.isEncoded = true
-                reply.lastModified = gz.mtime
-                reply.etag = state.settings.etag ? ETag(file: gz) : nil
-                if state.settings.gzipVary { reply.headers.append(name: "Vary", value: "Accept-Encoding") }
+                if mode == .on, state.settings.gzipVary { reply.headers.append(name: "Vary", value: "Accept-Encoding") }
+                if accepts || mode == .always {
+                    reply.file = gz
+                    reply.body = .file(FileBody(file: gz))
+                    reply.headers.append(name: "Content-Encoding", value: "gzip")
+                    reply.isEncoded = true
+                    reply.lastModified = gz.mtime
+                    reply.etag = state.settings.etag ? ETag(file: gz) : nil
+                    // nginx's gzip_static handler does not allow ranges.
+                    reply.allowRanges = false
+                }
             }
         }
         finish(state, reply)
