@@ -150,7 +150,8 @@ extension RequestProcessor {
         case .html: .html
         case .json: .json
         case .xml: .xml
-        case .jsonp: .jsonp(callback: Self.argumentOrEmpty("callback", state))
+        // jsonp without a callback argument is plain JSON, as in nginx.
+        case .jsonp: Self.argumentOrEmpty("callback", state).isEmpty ? .json : .jsonp(callback: Self.argumentOrEmpty("callback", state))
         }
         let options = Autoindex.Options(exactSize: state.settings.autoindexExactSize, localTime: state.settings.autoindexLocaltime)
         // Reading a directory can take long on big ones: off the event loop.
