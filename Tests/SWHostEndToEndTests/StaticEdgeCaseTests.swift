@@ -39,6 +39,10 @@ private let edgeServer = SharedServer {
                 location /al/ { alias www/aliased/; index idx.txt; }
                 location /byhost/ { root hosts/$host; }
                 location /fn/ { alias www/aliased/; return 200 "$request_filename|$document_root\n"; }
+                location /argtf/ { try_files $uri /argsink; }
+                location /argep/ { error_page 404 /argsink; }
+                location /argidx/ { index /argsink; }
+                location = /argsink { return 200 "args=[$args] is_args=[$is_args]\n"; }
                 location /req/ { return 200 "uri=$uri request_uri=$request_uri args=$args is_args=$is_args\\n"; }
             }
             """,
@@ -122,6 +126,14 @@ private let edgeServer = SharedServer {
         let body = try s.get("/fn/x/y.txt").bodyString
         let aliased = s.prefix.path("www/aliased")
         #expect(body == "\(aliased)/x/y.txt|\(aliased)/\n")
+    }
+
+    /// try_files and error_page redirect with the target's arguments (none here); the index
+    /// module keeps the request's.
+    @Test(arguments: [("/argtf/none?a=b", "args=[] is_args=[]\n"), ("/argep/none?a=b", "args=[] is_args=[]\n"),
+                      ("/argidx/?a=b", "args=[a=b] is_args=[?]\n")])
+    func internalRedirectArguments(path: String, body: String) throws {
+        #expect(try s.get(path).bodyString == body)
     }
 
     @Test func fileWithATrailingSlashIsNotFound() throws {

@@ -255,7 +255,7 @@ extension RequestProcessor {
     /// `add_header` and `expires`, for the statuses nginx applies them to (or any with `always`).
     private func applyHeaders(_ head: inout ResponseHead, _ state: RequestState) {
         let settings = state.settings
-        let applies = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308].contains(head.status)
+        let applies = Self.headerFilterStatuses.contains(head.status)
         if applies {
             applyExpires(settings.expires, &head, lastModified: nil)
         }
@@ -264,6 +264,9 @@ extension RequestProcessor {
             if !value.isEmpty { head.headers.append(name: header.name, value: value) }
         }
     }
+
+    /// The statuses nginx's headers filter (add_header without `always`, expires) applies to.
+    static let headerFilterStatuses: Set<Int> = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308]
 
     private func applyExpires(_ expires: Expires, _ head: inout ResponseHead, lastModified: Int64?) {
         let now = Int64(time(nil))

@@ -84,7 +84,9 @@ public struct RequestProcessor: HTTPResponder {
 
     /// An internal redirect to `target` (a URI, possibly with arguments): index files, try_files
     /// fallbacks and error pages use it; the new URI is matched against the locations again.
-    func internalRedirect(_ state: RequestState, to target: String) {
+    /// `keepingArgs`: the index module keeps the request's arguments; try_files and error_page
+    /// take the target's (none when it has no `?`), as nginx's ngx_http_split_args does.
+    func internalRedirect(_ state: RequestState, to target: String, keepingArgs: Bool = false) {
         state.redirects += 1
         guard state.redirects <= 10 else {
             state.log(.error, "rewrite or internal redirection cycle while internally redirecting to \"\(target)\"")
@@ -97,6 +99,10 @@ public struct RequestProcessor: HTTPResponder {
             state.hasArgs = true
         } else {
             state.uri = target
+            if !keepingArgs {
+                state.args = ""
+                state.hasArgs = false
+            }
         }
         state.isInternal = true
         findLocationAndRun(state)

@@ -116,12 +116,12 @@ extension RequestProcessor {
             let name = state.render(template)
             if name.hasPrefix("/") {
                 // An absolute index (the last one, usually) is an internal redirect without a check.
-                internalRedirect(state, to: name)
+                internalRedirect(state, to: name, keepingArgs: true)
                 return
             }
             let candidate = open(uri + name, state)
             if case .file = candidate {
-                internalRedirect(state, to: uri + name)
+                internalRedirect(state, to: uri + name, keepingArgs: true)
                 return
             }
             if case .notFound = candidate, !directoryTested {
