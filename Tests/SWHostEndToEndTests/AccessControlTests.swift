@@ -45,6 +45,11 @@ private let accessServer = SharedServer {
                 "apr:" + (try opensslPasswd("apr1", "apr-secret")),
                 "sha512:" + (try opensslPasswd("6", "sha512-secret")),
                 "sha256:" + (try opensslPasswd("5", "sha256-secret")),
+                // Fixed hashes (python3 crypt/hashlib): bcrypt cost 12, {SHA}, {SSHA}, {PLAIN}.
+                "bcrypt:$2b$12$E3QzwfB3AH85gKkXeSp2nOyC9xy6fzXuFjZbSfg/LCrTgBOeJXtWC",
+                "sha1:{SHA}F/WZ9PxtuIpP2yyadrWdU4eK0og=",
+                "ssha:{SSHA}ZAuJ/B20S/wIHXlgbIFZ6L5yPQJzYWx0MTIzNA==",
+                "plain:{PLAIN}plain-secret",
                 "",
             ]
             try prefix.write("etc/htpasswd", lines.joined(separator: "\n"))
@@ -65,14 +70,16 @@ private func basic(_ user: String, _ password: String) -> (String, String) {
         #expect(r.bodyString.contains("<title>401 Authorization Required</title>"))
     }
 
-    @Test(arguments: [("apr", "apr-secret"), ("sha512", "sha512-secret"), ("sha256", "sha256-secret")])
+    @Test(arguments: [("apr", "apr-secret"), ("sha512", "sha512-secret"), ("sha256", "sha256-secret"),
+                      ("bcrypt", "bc-secret"), ("sha1", "sha1-secret"), ("ssha", "ssha-secret"), ("plain", "plain-secret")])
     func rightPasswordIsServed(user: String, password: String) throws {
         let r = try s.get("/basic/f.txt", [basic(user, password)])
         #expect(r.status == 200)
         #expect(r.bodyString == "protected\n")
     }
 
-    @Test(arguments: [("apr", "wrong"), ("sha512", "apr-secret"), ("nobody", "x"), ("apr", ""), ("", "")])
+    @Test(arguments: [("apr", "wrong"), ("sha512", "apr-secret"), ("nobody", "x"), ("apr", ""), ("", ""),
+                      ("bcrypt", "bc-secreT"), ("sha1", "x"), ("ssha", "ssha-secre"), ("plain", "plain-secret ")])
     func wrongCredentialsAre401(user: String, password: String) throws {
         let r = try s.get("/basic/f.txt", [basic(user, password)])
         #expect(r.status == 401)
