@@ -26,6 +26,7 @@ private let gzipServer = SharedServer {
                 location / { }
                 location /static/ { gzip_static on; }
                 location /level9/ { gzip_comp_level 9; }
+                location /v10/ { alias www/; gzip_http_version 1.0; }
                 location = /text { default_type text/plain; return 200 "$request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri $request_uri"; }
             }
             """,
@@ -209,6 +210,19 @@ func gzipFile(_ bytes: [UInt8]) throws -> [UInt8] {
         try #require(parts.count >= 2)
         #expect(parts[0].lowercased().contains("content-encoding: gzip"))
         #expect(parts.dropFirst().joined(separator: "\r\n\r\n") == page)
+    }
+
+    /// `gzip_http_version 1.0`: an HTTP/1.0 client gets the streamed gzip body delimited by the
+    /// connection's close (no chunked encoding in 1.0).
+    @Test func http10StreamedGzipIsCloseDelimited() throws {
+        let s = try s
+        let c = try s.client(timeout: .seconds(60))
+        let r = try c.request(path: "/v10/big.txt", version: "HTTP/1.0", headers: Self.gzipOK)
+        #expect(r.header("Content-Encoding") == "gzip")
+        #expect(r.framing == .close)
+        #expect(r.header("Connection") == "close")
+        let original = try Data(contentsOf: URL(fileURLWithPath: s.prefix.path("www/big.txt")))
+        #expect(try gunzip(r.body) == Array(original))
     }
 
     @Test func gzipStaticServesTheFreshGz() throws {
