@@ -99,3 +99,24 @@ private let vhostServer = SharedServer {
         #expect(r.status == 400)
     }
 }
+
+private let sharedPortServer = SharedServer {
+    try E2EServer(
+        name: "vhost-shared-port",
+        http: """
+            server { listen {PORT}; server_name any.test; return 200 "wildcard $server_addr\\n"; }
+            server { listen 127.0.0.1:{PORT}; server_name specific.test; return 200 "specific $server_addr\\n"; }
+            """)
+}
+
+/// `listen PORT` and `listen 127.0.0.1:PORT` together: nginx binds the wildcard once and picks
+/// the address's servers by the connection's local address.
+@Suite(.serialized) struct StaticSharedPortTests {
+    @Test func specificAddressIsServedThroughTheWildcardSocket() throws {
+        let s = try sharedPortServer.get()
+        #expect(try s.get("/").bodyString == "specific 127.0.0.1\n")
+        let other = try RawHTTPClient(host: "127.0.0.2", port: s.port)
+        defer { other.close() }
+        #expect(try other.request(path: "/").bodyString == "wildcard 127.0.0.2\n")
+    }
+}

@@ -20,7 +20,7 @@ public struct RequestProcessor: HTTPResponder {
 
     public func respond(to request: HTTPRequest, writer: ResponseWriter) {
         let tag = request.connection.listenerTag
-        let table = runtime.tables[tag < runtime.tables.count ? tag : 0]
+        let table = runtime.table(acceptedOn: tag, localAddress: request.connection.localAddress)
         let (server, captures) = table.resolve(host: request.host)
         let state = RequestState(request: request, writer: writer, runtime: runtime, listenKey: table.address,
                                  server: server, serverCaptures: captures)

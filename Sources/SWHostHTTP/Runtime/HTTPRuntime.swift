@@ -18,6 +18,8 @@ public final class HTTPRuntime: Sendable {
     /// Server tables indexed by listener tag (the index into `listenKeys`).
     public let tables: [ServerTable]
     public let listenKeys: [ListenKey]
+    /// Which keys get sockets, and which share a wildcard's (nginx's one socket per port).
+    let sharing: ListenerSharing
     public let mainErrorLog: ErrorLog
     public let openFiles: SWHostStatic.OpenFileCache
     public let sniffer: MagicSniffer?
@@ -36,9 +38,17 @@ public final class HTTPRuntime: Sendable {
         let keys = config.listeners.keys.sorted { $0.description < $1.description }
         self.listenKeys = keys
         self.tables = keys.map { config.listeners[$0]! }
+        self.sharing = ListenerSharing(keys: keys, options: config.listenOptions)
         self.openFiles = SWHostStatic.OpenFileCache(configuration: .init(maxEntries: 4096, inactiveSeconds: 60, validSeconds: 1))
         self.sniffer = try? MagicSniffer()
         self.gzipVariants = GzipVariantCache()
+    }
+
+    /// The server table for a connection accepted on listener `tag` with local address
+    /// `localAddress` (a specific `listen` address served through a wildcard socket).
+    func table(acceptedOn tag: Int, localAddress: String) -> ServerTable {
+        let chosen = sharing.tag(accepted: tag, localAddress: localAddress)
+        return tables[chosen < tables.count ? chosen : 0]
     }
 
     /// The per-location state, built on first use (a config may have 50,000 locations; most are
