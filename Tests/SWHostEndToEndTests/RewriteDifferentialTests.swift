@@ -61,6 +61,11 @@ private let rewriteConfig = """
         }
         location ~ /regex-first/ { return 200 "regex wins\\n"; }
         location /regex-first/ { return 200 "prefix\\n"; }
+        location = /404.html { internal; }
+        location ~ /\\. { deny all; }
+        location /slash/ { rewrite ^/(.*)/$ /$1 permanent; return 200 "no slash $uri\\n"; }
+        location /https { return 301 https://$host$request_uri; }
+        location /spa/ { try_files $uri $uri/ /spa/index.html; }
         location ^~ /stop/ { return 200 "stop prefix\\n"; }
         location ~ ^/stop/ { return 200 "regex\\n"; }
     }
@@ -70,13 +75,14 @@ private let rewriteFiles: [String: String] = [
     "www/404.html": "custom not found page\n",
     "www/ifs/f.txt": "f", "www/ifs/d/x": "x",
     "www/dir/index.html": "dir index\n",
+    "www/.hidden": "hidden\n", "www/spa/index.html": "<p>spa shell</p>\n", "www/spa/app.js": "js();\n",
 ]
 
 private let rewriteSwhost = SharedServer {
-    try E2EServer(name: "diff6-swhost", http: rewriteConfig, files: rewriteFiles, nginx: false)
+    try E2EServer(name: "diff6-swhost", http: rewriteConfig, files: rewriteFiles, nginx: false, setup: fixMtimes)
 }
 private let rewriteNginx = SharedServer {
-    try E2EServer(name: "diff6-nginx", http: rewriteConfig, files: rewriteFiles, nginx: true)
+    try E2EServer(name: "diff6-nginx", http: rewriteConfig, files: rewriteFiles, nginx: true, setup: fixMtimes)
 }
 
 private let rewriteCorpus: [DiffCase] = [
@@ -91,6 +97,9 @@ private let rewriteCorpus: [DiffCase] = [
     DiffCase(path: "/ifre/", headers: [("User-Agent", "Wget/1.0")]), DiffCase(path: "/ifre/?id=42"), DiffCase(path: "/ifre/?id=x"),
     DiffCase(path: "/nested/a.json"), DiffCase(path: "/nested/inner/b"), DiffCase(path: "/nested/c"),
     DiffCase(path: "/regex-first/x"), DiffCase(path: "/stop/x"), DiffCase(path: "/nowhere"),
+    DiffCase(path: "/404.html"), DiffCase(path: "/.hidden"), DiffCase(path: "/dir/.git/config"),
+    DiffCase(path: "/slash/a/b/?q=1"), DiffCase(path: "/slash/a"), DiffCase(path: "/https/x?y=1", headers: [("Host", "Site.Test")]),
+    DiffCase(path: "/spa/deep/route?x=1"), DiffCase(path: "/spa/app.js"), DiffCase(path: "/spa/"),
 ]
 
 @Suite(.serialized, .enabled(if: E2EServer.nginxInstalled && !E2EServer.againstNginx, "needs nginx 1.22"))

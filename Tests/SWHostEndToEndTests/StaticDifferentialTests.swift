@@ -50,7 +50,7 @@ private let differentialFiles: [String: String] = [
 ]
 
 /// Fixed mtimes, so both servers compute the same validators.
-private func fixMtimes(_ prefix: TestPrefix) throws {
+func fixMtimes(_ prefix: TestPrefix) throws {
     let date = Date(timeIntervalSince1970: 1_650_000_000)
     let fm = FileManager.default
     let root = prefix.url.appendingPathComponent("www")
