@@ -39,6 +39,7 @@ private let edgeServer = SharedServer {
                 location /al/ { alias www/aliased/; index idx.txt; }
                 location /byhost/ { root hosts/$host; }
                 location /fn/ { alias www/aliased/; return 200 "$request_filename|$document_root\n"; }
+                location /post/ { error_page 405 =200 $uri; }
                 location /argtf/ { try_files $uri /argsink; }
                 location /argep/ { error_page 404 /argsink; }
                 location /argidx/ { index /argsink; }
@@ -58,6 +59,7 @@ private let edgeServer = SharedServer {
             "www/iff/here.txt": "here\n",
             "www/ifd/sub/x": "x",
             "www/plain.txt": "plain\n",
+            "www/post/form.html": "<form></form>\n",
             "www/aliased/d1/f.txt": "regex alias\n",
             "www/aliased/idx.txt": "alias index\n",
             "hosts/one.test/byhost/f.txt": "host one\n",
@@ -134,6 +136,13 @@ private let edgeServer = SharedServer {
                       ("/argidx/?a=b", "args=[a=b] is_args=[?]\n")])
     func internalRedirectArguments(path: String, body: String) throws {
         #expect(try s.get(path).bodyString == body)
+    }
+
+    /// The classic "allow POST to static files": 405 redirected to the same URI as GET, as 200.
+    @Test func postToStaticViaErrorPage405() throws {
+        let r = try s.request("POST", "/post/form.html", body: Array("a=1".utf8))
+        #expect(r.status == 200)
+        #expect(r.bodyString == "<form></form>\n")
     }
 
     @Test func fileWithATrailingSlashIsNotFound() throws {
