@@ -131,6 +131,9 @@ private let corpus: [DiffCase] = [
     DiffCase(path: "/a.txt", headers: [("If-Modified-Since", "Friday, 15-Apr-22 05:20:00 GMT")]),
     DiffCase(path: "/a.txt", headers: [("If-Modified-Since", "Fri Apr 15 05:20:00 2022")]),
     DiffCase(path: "/exp/e.txt", headers: [("If-None-Match", "*")]),
+    DiffCase(path: "/missing", headers: [gz]), DiffCase(path: "/deny/x.txt", headers: [gz]),
+    DiffCase(path: "/a.txt", headers: [gz, ("Range", "bytes=900-")]), DiffCase(path: "/dir", headers: [gz]),
+    DiffCase(method: "POST", path: "/a.txt", headers: [gz]), DiffCase(path: "/auto/", headers: [gz]),
 ]
 
 /// The response reduced to what must agree.
