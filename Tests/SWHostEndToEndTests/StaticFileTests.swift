@@ -35,6 +35,7 @@ private let staticServer = SharedServer {
                 location /viaroot/ { root linkroot; disable_symlinks on; }
                 location /viafrom/ { root linkroot; disable_symlinks on from=$document_root; }
                 location /viaoff/ { root linkroot; }
+                location /owner/ { disable_symlinks if_not_owner; }
                 location /err/ { error_page 404 /errors/404.html; }
                 location /err200/ { error_page 404 =200 /errors/404.html; }
                 location /erreq/ { error_page 404 = /tf/fallback.html; }
@@ -65,10 +66,15 @@ private let staticServer = SharedServer {
             "www/viaroot/f.txt": "via root\n",
             "www/viafrom/f.txt": "via from\n",
             "www/viaoff/f.txt": "via off\n",
+            "www/owner/real.txt": "owned\n",
         ],
         setup: { prefix in
             symlink("../a.txt", prefix.path("www/sym/link.txt"))
             symlink("www", prefix.path("linkroot"))
+            symlink("real.txt", prefix.path("www/owner/same.txt"))
+            symlink("real.txt", prefix.path("www/owner/other.txt"))
+            // A link owned by someone else than its target's owner (the tests run as root).
+            lchown(prefix.path("www/owner/other.txt"), 65534, 65534)
             symlink("../a.txt", prefix.path("www/dir/link.txt"))
             symlink(prefix.path("secret.txt"), prefix.path("www/dir/out.txt"))
         })
@@ -248,6 +254,15 @@ private let staticServer = SharedServer {
         let r = try s.get("/dir/out.txt")
         #expect(r.status == 404)
         #expect(!r.bodyString.contains("SECRET"))
+    }
+
+    /// `disable_symlinks if_not_owner`: a link is followed only when it and its target have the
+    /// same owner.
+    @Test(.enabled(if: getuid() == 0, "needs root to give a link another owner"))
+    func disableSymlinksIfNotOwner() throws {
+        #expect(try s.get("/owner/same.txt").bodyString == "owned\n")
+        #expect(try s.get("/owner/other.txt").status == 403)
+        #expect(try s.get("/owner/real.txt").status == 200)
     }
 
     @Test(arguments: ["PUT", "DELETE", "PATCH"])
