@@ -27,6 +27,7 @@ private let accessServer = SharedServer {
                     auth_basic_user_file htpasswd;
                     location /basic/open/ { auth_basic off; }
                 }
+                location /live/ { auth_basic "live"; auth_basic_user_file htpasswd-live; }
                 location /deny/ { deny 127.0.0.1; allow all; }
                 location /allowcidr/ { allow 127.0.0.0/8; deny all; }
                 location /denycidr/ { allow 10.0.0.0/8; allow ::1; deny all; }
@@ -36,7 +37,7 @@ private let accessServer = SharedServer {
             """,
         files: [
             "www/basic/f.txt": "protected\n", "www/basic/open/f.txt": "open\n",
-            "www/deny/f.txt": "d\n", "www/allowcidr/f.txt": "allowed\n", "www/denycidr/f.txt": "d\n",
+            "www/deny/f.txt": "d\n", "www/live/f.txt": "live\n", "www/allowcidr/f.txt": "allowed\n", "www/denycidr/f.txt": "d\n",
             "www/limit/f.txt": "limited\n", "www/limitallow/f.txt": "limited allow\n",
         ],
         setup: { prefix in
@@ -53,6 +54,7 @@ private let accessServer = SharedServer {
                 "",
             ]
             try prefix.write("etc/htpasswd", lines.joined(separator: "\n"))
+            try prefix.write("etc/htpasswd-live", "first:{PLAIN}one\n")
         })
 }
 
@@ -90,6 +92,16 @@ private func basic(_ user: String, _ password: String) -> (String, String) {
     func malformedAuthorizationIs401(value: String) throws {
         let r = try s.get("/basic/f.txt", [("Authorization", value)])
         #expect(r.status == 401)
+    }
+
+    /// The file is read again when it changes (nginx reads it on every request).
+    @Test func editedPasswordFileTakesEffectAtOnce() throws {
+        let s = try s
+        #expect(try s.get("/live/f.txt", [basic("first", "one")]).status == 200)
+        #expect(try s.get("/live/f.txt", [basic("second", "two")]).status == 401)
+        try s.prefix.write("etc/htpasswd-live", "second:{PLAIN}two\n")
+        #expect(try s.get("/live/f.txt", [basic("second", "two")]).status == 200)
+        #expect(try s.get("/live/f.txt", [basic("first", "one")]).status == 401)
     }
 
     @Test func authBasicOffInANestedLocation() throws {
