@@ -104,6 +104,21 @@ private func basic(_ user: String, _ password: String) -> (String, String) {
         #expect(try s.get("/live/f.txt", [basic("first", "one")]).status == 401)
     }
 
+    /// Password checks run on the thread pool; pipelined answers still come in request order.
+    @Test func pipelinedAuthenticatedRequestsStayInOrder() throws {
+        let c = try s.client(timeout: .seconds(10))
+        let good = basic("bcrypt", "bc-secret").1
+        var batch = ""
+        for i in 0..<6 {
+            let path = i % 2 == 0 ? "/basic/f.txt" : "/allowcidr/f.txt"
+            batch += "GET \(path) HTTP/1.1\r\nHost: x\r\nAuthorization: \(good)\r\n\r\n"
+        }
+        try c.send(batch)
+        for i in 0..<6 {
+            #expect(try c.readResponse().bodyString == (i % 2 == 0 ? "protected\n" : "allowed\n"))
+        }
+    }
+
     @Test func authBasicOffInANestedLocation() throws {
         #expect(try s.get("/basic/open/f.txt").bodyString == "open\n")
     }
