@@ -26,6 +26,10 @@ final class E2EServer: @unchecked Sendable {
          main: String = "", nginx: Bool = E2EServer.againstNginx,
          setup: (TestPrefix) throws -> Void = { _ in }) throws {
         prefix = try TestPrefix(name: "e2e-\(name)")
+        // A server that does not come up leaves no prefix behind.
+        let created = prefix
+        var started = false
+        defer { if !started { created.cleanup() } }
         port = try FreePort.allocate()
         var second = try FreePort.allocate()
         while second == port { second = try FreePort.allocate() }
@@ -62,6 +66,7 @@ final class E2EServer: @unchecked Sendable {
         } else {
             server = try RunningServer(prefix: prefix, port: port)
         }
+        started = true
         E2ERegistry.register(self)
     }
 
