@@ -134,6 +134,14 @@ private let corpus: [DiffCase] = [
     DiffCase(path: "/missing", headers: [gz]), DiffCase(path: "/deny/x.txt", headers: [gz]),
     DiffCase(path: "/a.txt", headers: [gz, ("Range", "bytes=900-")]), DiffCase(path: "/dir", headers: [gz]),
     DiffCase(method: "POST", path: "/a.txt", headers: [gz]), DiffCase(path: "/auto/", headers: [gz]),
+    // Hostile values: overflowing numbers, long lists.
+    DiffCase(path: "/a.txt", headers: [("Range", "bytes=99999999999999999999-")]),
+    DiffCase(path: "/a.txt", headers: [("Range", "bytes=-99999999999999999999")]),
+    DiffCase(path: "/a.txt", headers: [("Range", "bytes=0-99999999999999999999")]),
+    DiffCase(path: "/a.txt", headers: [("Range", "bytes=" + (0..<200).map { "\($0)-\($0)" }.joined(separator: ","))]),
+    DiffCase(path: "/a.txt", headers: [("If-None-Match", (0..<500).map { "\"t\($0)\"" }.joined(separator: ", "))]),
+    DiffCase(path: "/a.txt", headers: [("If-Modified-Since", "Fri, 15 Apr 99999 05:20:00 GMT")]),
+    DiffCase(path: "/a.txt", headers: [("Accept-Encoding", String(repeating: "x;q=0.5, ", count: 300) + "gzip")]),
 ]
 
 /// The response reduced to what must agree.
