@@ -83,7 +83,7 @@ private func exchange(_ server: E2EServer, _ bytes: String) throws -> [String] {
     }
     let body = r.bodyString.replacingOccurrences(of: "<center>\(server.software)</center>", with: "<center>SERVER</center>")
     return ["status \(r.status)", "connection \(r.header("Connection") ?? "-")", "body \(body)",
-            "closed \(c.isClosedByPeer(within: .milliseconds(300)))"]
+            "closed \(c.isClosedByPeer(within: .milliseconds(150)))"]
 }
 
 /// Known differences of the transport (SWHostHTTPCore), kept visible rather than hidden:
