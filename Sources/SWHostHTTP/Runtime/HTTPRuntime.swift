@@ -20,6 +20,10 @@ public final class HTTPRuntime: Sendable {
     public let listenKeys: [ListenKey]
     /// Which keys get sockets, and which share a wildcard's (nginx's one socket per port).
     let sharing: ListenerSharing
+
+    /// The addresses that need a listening socket (a master binding sockets for workers binds
+    /// these): a specific address on a port with a wildcard `listen` shares the wildcard's.
+    public var boundListenKeys: [ListenKey] { sharing.boundTags.map { listenKeys[$0] } }
     public let mainErrorLog: ErrorLog
     public let openFiles: SWHostStatic.OpenFileCache
     public let sniffer: MagicSniffer?
