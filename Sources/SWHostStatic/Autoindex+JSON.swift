@@ -6,11 +6,12 @@ extension Autoindex {
     /// The json listing as nginx 1.22 writes it (`ngx_http_autoindex_json`):
     /// `[` then one `\r\n{ "name":"x", "type":"file", "mtime":"<IMF-fixdate>", "size":N }` per
     /// entry, comma-separated, then `\r\n]`. `type` is `directory`, `file` or `other`; only files
-    /// carry a size. With `callback`, nginx's jsonp form `/* callback */\r\ncallback([...]);`.
+    /// carry a size. With `callback`, the jsonp form `/* callback */\r\ncallback(...);`.
     public static func json(_ entries: [Entry], callback: String? = nil) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(8 + entries.count * 110)
         if let callback {
+            // nginx's ngx_http_autoindex_json writes this comment line before the callback.
             out.append(contentsOf: "/* callback */\r\n".utf8)
             out.append(contentsOf: callback.utf8)
             out.append(UInt8(ascii: "("))

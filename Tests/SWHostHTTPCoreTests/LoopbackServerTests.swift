@@ -108,6 +108,10 @@ func rawExchange(port: Int, _ request: String) throws -> [UInt8] {
         let server = HTTPServer(group: group, responder: LoopbackResponder(file: file))
         var conf = ConnectionConfiguration()
         conf.tcpNopush = nopush
+        // A loaded CI machine can take longer than nginx's 5 s lingering_timeout to push the
+        // multi-megabyte bodies of the 413 tests; what they check is the lingering close itself.
+        conf.lingeringTimeout = .seconds(60)
+        conf.lingeringTime = .seconds(120)
         let bound = try await server.start([ListenerConfiguration(address: .tcp(host: "127.0.0.1", port: 0), tag: 1, connection: conf)])
         let port = try #require(bound.first?.localAddress?.port)
         try body(port)

@@ -1,5 +1,6 @@
 // swhost: request processing.
 
+import NIOConcurrencyHelpers
 import NIOCore
 import SWHostConfig
 import SWHostHTTPCore
@@ -39,10 +40,30 @@ extension RequestProcessor {
     }
 
     /// nginx's built-in page for a status without a body (`ngx_http_special_response_handler`).
+    /// Rendered once per (status, software) and then shared: error answers cost no formatting.
     static func standardPage(status: Int, software: String) -> ByteBuffer? {
         guard status >= 300, status != 304 else { return nil }
-        let phrase = StatusReason.phrase(for: status) ?? ""
+        let key = StandardPageKey(status: status, software: software)
+        if let cached = standardPages.withLockedValue({ $0[key] }) { return cached }
+        // nginx's page titles differ from its status lines for two codes.
+        let phrase = switch status {
+        case 302: "Found"
+        case 401: "Authorization Required"
+        default: StatusReason.phrase(for: status) ?? ""
+        }
         let title = "\(status) \(phrase)"
-        return ByteBuffer(string: "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>\(software)</center>\r\n</body>\r\n</html>\r\n")
+        let page = ByteBuffer(string: "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>\(software)</center>\r\n</body>\r\n</html>\r\n")
+        standardPages.withLockedValue { pages in
+            // Bounded: statuses are three digits and there are two software strings per build.
+            if pages.count < 4096 { pages[key] = page }
+        }
+        return page
     }
+
+    private static let standardPages = NIOLockedValueBox([StandardPageKey: ByteBuffer]())
+}
+
+private struct StandardPageKey: Hashable, Sendable {
+    var status: Int
+    var software: String
 }

@@ -44,3 +44,9 @@ enum FileChunkReaderError: Error {
 
 /// On-the-fly gzip output is a response body like any other stream.
 extension GzipStream: ResponseBodyStream {}
+
+/// A body of unknown length that has no bytes: the head of a HEAD response whose representation
+/// length is unknown (gzip), sent without `Content-Length` as nginx does. Never read for HEAD.
+struct NoBodyStream: ResponseBodyStream {
+    func next() async throws -> ByteBuffer? { nil }
+}

@@ -26,10 +26,9 @@ extension RequestProcessor {
         if redirectToErrorPage(state, reply) { return }
         if let status = state.errorPageStatus {
             // error_page 404 =200 /x: the redirected response keeps or replaces its status.
+            // The target's validators stay (nginx sends the page's ETag; Last-Modified goes
+            // below for statuses other than 200/206/304); ranges apply only if it became a 200.
             if reply.status == 200 || reply.status >= 300 { reply.status = status }
-            reply.allowRanges = false
-            reply.etag = nil
-            reply.lastModified = nil
         }
         let request = state.request
 
@@ -78,7 +77,7 @@ extension RequestProcessor {
         var vary = false
         if state.settings.gzip, !reply.isEncoded, gzipEligible(reply, state) {
             vary = state.settings.gzipVary
-            if clientAcceptsGzip(state) {
+            if gzipAllowedForRequest(state) {
                 compress(&reply, state)
             }
         }
@@ -92,11 +91,13 @@ extension RequestProcessor {
         }
 
         var head = ResponseHead(status: reply.status)
+        head.closeConnection = reply.closeConnection
         head.headers.append(name: "Server", value: software(state.settings))
         if let type = reply.contentType, reply.status != 304 {
             head.headers.append(name: "Content-Type", value: type)
         }
-        if let lastModified = reply.lastModified {
+        // nginx's header filter sends Last-Modified only with 200, 206 and 304.
+        if let lastModified = reply.lastModified, reply.status == 200 || reply.status == 206 || reply.status == 304 {
             let text = reply.file.map { $0.mtime == lastModified ? $0.lastModifiedText : HTTPDate.format(lastModified) }
             head.headers.append(name: "Last-Modified", value: text ?? HTTPDate.format(lastModified))
         }
@@ -105,7 +106,10 @@ extension RequestProcessor {
         }
         if vary { head.headers.append(name: "Vary", value: "Accept-Encoding") }
         if let etag = reply.etag { head.headers.append(name: "ETag", value: etag.value) }
-        if reply.allowRanges, reply.status == 200 { head.headers.append(name: "Accept-Ranges", value: "bytes") }
+        // `max_ranges 0` disables ranges, and with them the advertisement.
+        if reply.allowRanges, reply.status == 200, state.settings.maxRanges != 0 {
+            head.headers.append(name: "Accept-Ranges", value: "bytes")
+        }
         applyHeaders(&head, state)
 
         state.sentStatus = head.status
@@ -132,7 +136,7 @@ extension RequestProcessor {
         AcceptEncoding.gzipAllowed(state.request.headers.first("accept-encoding"))
     }
 
-    /// nginx's gzip filter conditions other than the client's Accept-Encoding (those decide `Vary`).
+    /// nginx's gzip filter conditions on the response (status, type, length): these decide `Vary`.
     private func gzipEligible(_ reply: Reply, _ state: RequestState) -> Bool {
         guard reply.status == 200 || reply.status == 403 || reply.status == 404 else { return false }
         guard let type = reply.contentType else { return false }
@@ -140,6 +144,13 @@ extension RequestProcessor {
         guard bare == "text/html" || state.settings.gzipTypes.contains(bare) else { return false }
         if let length = reply.body.knownLength, length < Int64(state.settings.gzipMinLength) { return false }
         if case .empty = reply.body { return false }
+        return true
+    }
+
+    /// nginx's `ngx_http_gzip_ok`: the request's side (Accept-Encoding, `gzip_http_version`,
+    /// `gzip_disable`). A refusal here still leaves `Vary` on an eligible response.
+    func gzipAllowedForRequest(_ state: RequestState) -> Bool {
+        guard clientAcceptsGzip(state) else { return false }
         let version = state.request.version.major * 10 + state.request.version.minor
         guard version >= state.settings.gzipHTTPVersion else { return false }
         if !state.settings.gzipDisable.isEmpty {
@@ -158,6 +169,15 @@ extension RequestProcessor {
     /// (compressed once, then served from memory), small in-memory bodies at once.
     private func compress(_ reply: inout Reply, _ state: RequestState) {
         let level = state.settings.gzipCompLevel
+        if state.request.method == .HEAD {
+            // HEAD: the compressed length is unknown without compressing, so nginx sends no
+            // Content-Length; an unknown-length body makes the writer send the head alone.
+            reply.body = .stream(NoBodyStream(), length: nil)
+            reply.headers.append(name: "Content-Encoding", value: "gzip")
+            reply.etag = reply.etag?.weakened
+            reply.allowRanges = false
+            return
+        }
         let cacheable = reply.file.map { $0.size <= Int64(runtime.gzipVariants.maxEntryBytes) } ?? false
         switch reply.body {
         case .file where cacheable, .bytes where cacheable:
@@ -236,7 +256,7 @@ extension RequestProcessor {
 
     /// `add_header` and `expires`, for the statuses nginx applies them to (or any with `always`).
     private func applyHeaders(_ head: inout ResponseHead, _ state: RequestState) {
-        let applies = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308].contains(head.status)
+        let applies = Self.headerFilterStatuses.contains(head.status)
         if applies {
             applyExpires(state.settings.expires, &head, lastModified: nil)
         }
@@ -245,6 +265,9 @@ extension RequestProcessor {
             if !value.isEmpty { head.headers.append(name: header.name, value: value) }
         }
     }
+
+    /// The statuses nginx's headers filter (add_header without `always`, expires) applies to.
+    static let headerFilterStatuses: Set<Int> = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308]
 
     private func applyExpires(_ expires: Expires, _ head: inout ResponseHead, lastModified: Int64?) {
         let now = Int64(time(nil))
@@ -261,10 +284,12 @@ extension RequestProcessor {
             let seconds = time.milliseconds / 1000
             let base = modified ? (head.headers.first("Last-Modified").flatMap { HTTPDate.parse($0) } ?? now) : now
             head.headers.replaceOrAdd(name: "Expires", value: HTTPDate.format(base + seconds))
-            if seconds < 0 {
+            // nginx: a time already past (negative, or `modified` long ago) is "no-cache".
+            let maxAge = modified ? base + seconds - now : seconds
+            if maxAge < 0 {
                 head.headers.replaceOrAdd(name: "Cache-Control", value: "no-cache")
             } else {
-                head.headers.replaceOrAdd(name: "Cache-Control", value: "max-age=\(modified ? max(0, base + seconds - now) : seconds)")
+                head.headers.replaceOrAdd(name: "Cache-Control", value: "max-age=\(maxAge)")
             }
         case .dailyAt(let time):
             let secondsOfDay = time.milliseconds / 1000

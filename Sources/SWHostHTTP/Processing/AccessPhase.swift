@@ -5,19 +5,9 @@ import SWHostConfig
 import SWHostHTTPCore
 
 extension RequestProcessor {
-    /// nginx's access phase: `internal`, `limit_except`, `allow`/`deny`, `auth_basic`.
+    /// nginx's access phase: `limit_except`, `allow`/`deny`, `auth_basic` (`internal` is checked
+    /// when the location is found).
     func runAccessPhase(_ state: RequestState) {
-        // nginx checks the declared body size as soon as the location is known (find-config).
-        let limit = Int64(state.settings.clientMaxBodySize.bytes)
-        if limit > 0, !state.isInternal, let length = state.request.bodyContentLength, length > limit {
-            state.log(.error, "client intended to send too large body: \(length) bytes")
-            finish(state, Reply(status: 413))
-            return
-        }
-        if state.location.isInternal && !state.isInternal {
-            finish(state, Reply(status: 404))
-            return
-        }
         var rules = state.settings.accessRules
         var realm = state.settings.authBasic
         var userFile = state.settings.authBasicUserFile

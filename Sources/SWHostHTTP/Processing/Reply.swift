@@ -22,6 +22,8 @@ struct Reply {
     var allowRanges = false
     /// The body is already gzip-encoded (gzip_static), so the gzip filter leaves it alone.
     var isEncoded = false
+    /// Close the connection after this response (413: the body was not read).
+    var closeConnection = false
     /// `return 444`: close the connection without a response.
     var closeWithoutResponse = false
 

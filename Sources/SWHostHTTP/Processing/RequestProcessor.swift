@@ -19,8 +19,8 @@ public struct RequestProcessor: HTTPResponder {
     }
 
     public func respond(to request: HTTPRequest, writer: ResponseWriter) {
-        let connection = request.connection
-        let table = runtime.table(tag: connection.listenerTag, localAddress: connection.localAddress, localPort: connection.localPort)
+        let tag = request.connection.listenerTag
+        let table = runtime.table(acceptedOn: tag, localAddress: request.connection.localAddress)
         let (server, captures) = table.resolve(host: request.host)
         let state = RequestState(request: request, writer: writer, runtime: runtime, listenKey: table.address,
                                  server: server, serverCaptures: captures)
@@ -38,19 +38,30 @@ public struct RequestProcessor: HTTPResponder {
     func findLocationAndRun(_ state: RequestState) {
         while true {
             let match = state.server.locations.match(state.uri)
-            if let match, match.redirectWithSlash {
-                // nginx: `/app` for `location /app/ { fastcgi_pass ...; }` is a 301 to `/app/`.
-                var reply = Reply(status: 301)
-                var target = state.uri + "/"
-                if state.hasArgs, !state.args.isEmpty { target += "?" + state.args }
-                reply.headers.append(name: "Location", value: absoluteLocation(target, state))
-                finish(state, reply)
-                return
-            }
             if let match {
                 state.enter(match.location, captures: match.captures)
             } else {
                 state.enter(state.server.serverLevel, captures: nil)
+            }
+            // nginx's find-config phase: an `internal` location is not found from outside
+            // (before its rewrite directives run), and a declared body over the limit is refused.
+            if state.location.isInternal && !state.isInternal {
+                finish(state, Reply(status: 404))
+                return
+            }
+            let limit = state.settings.clientMaxBodySize.bytes
+            if limit > 0, let length = state.request.bodyContentLength, length > Int64(limit) {
+                state.log(.error, "client intended to send too large body: \(length) bytes")
+                var reply = Reply(status: 413)
+                reply.closeConnection = true
+                finish(state, reply)
+                return
+            }
+            // A method outside `limit_except` runs in nginx's limit_except location, which
+            // has none of the location's rewrite directives: straight to the access phase.
+            if let limit = state.location.limitExcept, !limit.methods.contains(state.method.rawValue) {
+                runAccessPhase(state)
+                return
             }
             switch runRewrite(state.location.rewriteSteps, state) {
             case .respond(let reply):
@@ -73,7 +84,9 @@ public struct RequestProcessor: HTTPResponder {
 
     /// An internal redirect to `target` (a URI, possibly with arguments): index files, try_files
     /// fallbacks and error pages use it; the new URI is matched against the locations again.
-    func internalRedirect(_ state: RequestState, to target: String) {
+    /// `keepingArgs`: the index module keeps the request's arguments; try_files and error_page
+    /// take the target's (none when it has no `?`), as nginx's ngx_http_split_args does.
+    func internalRedirect(_ state: RequestState, to target: String, keepingArgs: Bool = false) {
         state.redirects += 1
         guard state.redirects <= 10 else {
             state.log(.error, "rewrite or internal redirection cycle while internally redirecting to \"\(target)\"")
@@ -86,6 +99,10 @@ public struct RequestProcessor: HTTPResponder {
             state.hasArgs = true
         } else {
             state.uri = target
+            if !keepingArgs {
+                state.args = ""
+                state.hasArgs = false
+            }
         }
         state.isInternal = true
         findLocationAndRun(state)

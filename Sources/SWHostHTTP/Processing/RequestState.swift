@@ -72,6 +72,8 @@ final class RequestState: @unchecked Sendable {
         self.args = request.uri.args
         self.hasArgs = request.uri.hasQuery
         self.method = request.method
+        // A regex server_name's captures are $1..$9 until a regex location replaces them.
+        self.captures = serverCaptures
     }
 
     /// Enters `location` (after a location search or a named-location jump).

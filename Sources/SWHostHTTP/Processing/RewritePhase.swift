@@ -102,10 +102,12 @@ extension RequestProcessor {
         }
         let text = action.text.map { state.render($0) }
         if [301, 302, 303, 307, 308].contains(action.code) {
-            if let text { reply.headers.append(name: "Location", value: absoluteLocation(text, state)) }
+            // `return 301;` without a URL: nginx still sends an (empty) Location field.
+            reply.headers.append(name: "Location", value: text.map { absoluteLocation($0, state) } ?? "")
         } else if let text {
             reply.body = .bytes(.init(string: text))
-            reply.contentType = state.settings.defaultType
+            // nginx types the text by the URI's extension, then default_type (no sniffing).
+            reply.contentType = contentType(for: state.uri, file: nil, state)
         }
         return reply
     }

@@ -43,14 +43,20 @@ extension RequestProcessor {
     func runTryFiles(_ tryFiles: TryFiles, _ state: RequestState) {
         for template in tryFiles.files {
             let candidate = state.render(template)
-            let wantsDirectory = candidate.hasSuffix("/")
-            switch open(wantsDirectory && candidate.count > 1 ? String(candidate.dropLast()) : candidate, state) {
+            // A directory test is a config argument ending in "/" (nginx's test_dir), not a
+            // value that happens to: `$uri` for `/d/` is a file test that a directory fails.
+            let wantsDirectory = Self.endsWithSlash(template)
+            // The slash stays: an alias maps the location name with its slash (the resolver
+            // ignores a trailing one).
+            switch open(candidate, state) {
             case .file(let file) where !wantsDirectory:
                 state.uri = candidate
                 serveFile(file, state)
                 return
             case .directory where wantsDirectory:
-                state.uri = candidate
+                // nginx continues with the tested name minus its slash: `$uri/` for `/d` serves
+                // `/d` (a 301 to `/d/`), for `/d/` serves `/d/` (the index).
+                state.uri = candidate.count > 1 ? String(candidate.dropLast()) : candidate
                 serveStatic(state)
                 return
             default:
@@ -62,6 +68,11 @@ extension RequestProcessor {
         case .named(let name): namedLocation(state, name)
         case .code(let code): finish(state, Reply(status: code))
         }
+    }
+
+    static func endsWithSlash(_ template: VariableTemplate) -> Bool {
+        if case .literal(let text)? = template.segments.last { return text.hasSuffix("/") }
+        return false
     }
 
     /// The static, index and autoindex modules for `state.uri`.
@@ -100,19 +111,32 @@ extension RequestProcessor {
     }
 
     private func serveDirectory(_ uri: String, _ state: RequestState) {
+        var directoryTested = false
         for template in state.settings.index {
             let name = state.render(template)
             if name.hasPrefix("/") {
                 // An absolute index (the last one, usually) is an internal redirect without a check.
-                internalRedirect(state, to: name)
+                internalRedirect(state, to: name, keepingArgs: true)
                 return
             }
-            if case .file = open(uri + name, state) {
-                internalRedirect(state, to: uri + name)
+            let candidate = open(uri + name, state)
+            if case .file = candidate {
+                internalRedirect(state, to: uri + name, keepingArgs: true)
                 return
+            }
+            if case .notFound = candidate, !directoryTested {
+                // nginx's index module: a missing index file makes it check the directory
+                // itself, and a missing directory is a 404 before any other index is tried.
+                directoryTested = true
+                let directory = open(uri, state)
+                guard case .directory = directory else {
+                    fail(directory, path: fileLocation(for: uri, state), state)
+                    return
+                }
             }
         }
-        let directory = open(uri.count > 1 ? String(uri.dropLast()) : uri, state)
+        // With the slash, so `location /x/ { alias ...; }` maps `/x/` to the alias directory.
+        let directory = open(uri, state)
         guard case .directory(let dir) = directory else {
             fail(directory, path: fileLocation(for: uri, state), state)
             return
@@ -126,7 +150,8 @@ extension RequestProcessor {
         case .html: .html
         case .json: .json
         case .xml: .xml
-        case .jsonp: .jsonp(callback: Self.argumentOrEmpty("callback", state))
+        // jsonp without a callback argument is plain JSON, as in nginx.
+        case .jsonp: Self.argumentOrEmpty("callback", state).isEmpty ? .json : .jsonp(callback: Self.argumentOrEmpty("callback", state))
         }
         let options = Autoindex.Options(exactSize: state.settings.autoindexExactSize, localTime: state.settings.autoindexLocaltime)
         // Reading a directory can take long on big ones: off the event loop.
@@ -139,6 +164,10 @@ extension RequestProcessor {
                 var reply = Reply(status: 200)
                 reply.body = .bytes(body)
                 reply.contentType = Autoindex.contentType(format)
+                // nginx's autoindex sets the XML listing's charset (ngx_http_autoindex_module).
+                if case .xml = format, reply.contentType?.contains("charset") == false {
+                    reply.contentType? += "; charset=utf-8"
+                }
                 self.finish(state, reply)
             case .failure(let error):
                 state.log(.error, "autoindex of \"\(state.requestFilename)\" failed: \(error)")
@@ -169,7 +198,11 @@ extension RequestProcessor {
         case .error(let code):
             state.log(.crit, "open() \"\(full)\" failed (\(code))")
             finish(state, Reply(status: 500))
-        case .file, .directory:
+        case .file:
+            // A file where a directory was expected (`/file.txt/`): ENOTDIR, a 404.
+            state.log(.error, "open() \"\(full)\" failed (20: Not a directory)")
+            finish(state, Reply(status: 404))
+        case .directory:
             finish(state, Reply(status: 500))
         }
     }
@@ -189,18 +222,24 @@ extension RequestProcessor {
         }
         if state.settings.gzipStatic != .off {
             let mode: SWHostStatic.GzipStatic.Mode = state.settings.gzipStatic == .always ? .always : .on
-            let accepts = clientAcceptsGzip(state)
+            let accepts = gzipAllowedForRequest(state)
             let (root, path) = fileLocation(for: state.uri, state)
+            // `on` looks for the .gz even when the client refuses it: its existence alone makes
+            // the response vary (ngx_http_gzip_static_handler sets r->gzip_vary), `always` never.
             let choice = SWHostStatic.GzipStatic.choose(original: file, root: root, path: path, symlinks: symlinkPolicy(state),
-                                           mode: mode, clientAcceptsGzip: accepts, cache: runtime.openFiles)
+                                           mode: mode, clientAcceptsGzip: accepts || mode == .on, cache: runtime.openFiles)
             if case .gzip(let gz) = choice {
-                reply.file = gz
-                reply.body = .file(FileBody(file: gz))
-                reply.headers.append(name: "Content-Encoding", value: "gzip")
-                reply.isEncoded = true
-                reply.lastModified = gz.mtime
-                reply.etag = state.settings.etag ? ETag(file: gz) : nil
-                if state.settings.gzipVary { reply.headers.append(name: "Vary", value: "Accept-Encoding") }
+                if mode == .on, state.settings.gzipVary { reply.headers.append(name: "Vary", value: "Accept-Encoding") }
+                if accepts || mode == .always {
+                    reply.file = gz
+                    reply.body = .file(FileBody(file: gz))
+                    reply.headers.append(name: "Content-Encoding", value: "gzip")
+                    reply.isEncoded = true
+                    reply.lastModified = gz.mtime
+                    reply.etag = state.settings.etag ? ETag(file: gz) : nil
+                    // nginx's gzip_static handler does not allow ranges.
+                    reply.allowRanges = false
+                }
             }
         }
         finish(state, reply)

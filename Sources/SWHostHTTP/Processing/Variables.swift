@@ -33,14 +33,17 @@ extension RequestState {
         switch name {
         case "uri", "document_uri": return uri
         case "request_uri": return request.uri.requestURI
-        case "args", "query_string": return args
+        // Not found (logged as "-") without a query; "" for a bare "?".
+        case "args", "query_string": return hasArgs ? args : nil
         case "is_args": return hasArgs && !args.isEmpty ? "?" : ""
         case "host": return hostVariable
         case "hostname": return Self.hostname
         case "http_host": return request.headers.first("host")
         case "remote_addr", "realip_remote_addr": return connection.remoteAddress
         case "remote_port", "realip_remote_port": return String(connection.remotePort)
-        case "remote_user": return remoteUser
+        // The user name sent, checked or not, as nginx's ngx_http_auth_basic_user gives it.
+        case "remote_user":
+            return remoteUser ?? request.headers.first("authorization").flatMap(BasicCredentials.init(authorization:))?.userString
         case "server_addr": return connection.localAddress
         case "server_port": return String(connection.localPort)
         case "server_name": return server.primaryName

@@ -18,8 +18,12 @@ public final class HTTPRuntime: Sendable {
     /// Server tables indexed by listener tag (the index into `listenKeys`).
     public let tables: [ServerTable]
     public let listenKeys: [ListenKey]
-    /// Per tag: the listener is a wildcard that also serves servers of specific addresses.
-    let picksTableByLocalAddress: [Bool]
+    /// Which keys get sockets, and which share a wildcard's (nginx's one socket per port).
+    let sharing: ListenerSharing
+
+    /// The addresses that need a listening socket (a master binding sockets for workers binds
+    /// these): a specific address on a port with a wildcard `listen` shares the wildcard's.
+    public var boundListenKeys: [ListenKey] { sharing.boundTags.map { listenKeys[$0] } }
     public let mainErrorLog: ErrorLog
     public let openFiles: SWHostStatic.OpenFileCache
     public let sniffer: MagicSniffer?
@@ -38,21 +42,22 @@ public final class HTTPRuntime: Sendable {
         self.mainErrorLog = mainErrorLog
         self.serverVersion = serverVersion
         self.softwareWithVersion = "swhost/" + serverVersion
-        // Bind what nginx binds (a wildcard covers specific addresses on its port); stable tag
-        // order, sorted by the address's text, so the same config gives the same tags.
-        let keys = config.bindAddresses.sorted { $0.description < $1.description }
+        // Stable tag order: sorted by the address's text, so the same config gives the same tags.
+        let keys = config.listeners.keys.sorted { $0.description < $1.description }
         self.listenKeys = keys
         self.tables = keys.map { config.listeners[$0]! }
-        let specific = Set(config.listeners.keys).subtracting(keys)
-        // Wildcard listeners that stand in for specific addresses pick the table by the
-        // connection's local address; the others need no per-request lookup.
-        self.picksTableByLocalAddress = keys.map { key in
-            specific.contains { $0.port == key.port && $0.isIPv6 == key.isIPv6 }
-        }
+        self.sharing = ListenerSharing(keys: keys, options: config.listenOptions)
         self.openFiles = SWHostStatic.OpenFileCache(configuration: .init(maxEntries: 4096, inactiveSeconds: 60, validSeconds: 1))
         self.sniffer = try? MagicSniffer()
         self.gzipVariants = GzipVariantCache()
         self.smallFiles = SmallFileCache()
+    }
+
+    /// The server table for a connection accepted on listener `tag` with local address
+    /// `localAddress` (a specific `listen` address served through a wildcard socket).
+    func table(acceptedOn tag: Int, localAddress: String) -> ServerTable {
+        let chosen = sharing.tag(accepted: tag, localAddress: localAddress)
+        return tables[chosen < tables.count ? chosen : 0]
     }
 
     /// The per-location state, built on first use (a config may have 50,000 locations; most are
@@ -117,19 +122,3 @@ public final class HTTPRuntime: Sendable {
     }
 }
 
-extension ListenKey {
-    var isIPv6: Bool {
-        if case .ipv6 = self { return true }
-        return false
-    }
-}
-
-extension HTTPRuntime {
-    /// The virtual-host table for a connection accepted on listener `tag` at local `address`.
-    func table(tag: Int, localAddress: String, localPort: Int) -> ServerTable {
-        let index = tag < tables.count ? tag : 0
-        guard picksTableByLocalAddress[index] else { return tables[index] }
-        let local: ListenKey = localAddress.contains(":") ? .ipv6(localAddress, port: localPort) : .ipv4(localAddress, port: localPort)
-        return config.serverTable(local: local) ?? tables[index]
-    }
-}

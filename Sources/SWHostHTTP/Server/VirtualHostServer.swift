@@ -41,7 +41,9 @@ public final class VirtualHostServer: Sendable {
     /// already-listening descriptor (worker mode).
     public func listenerConfigurations(inherited: [ListenKey: CInt] = [:]) -> [ListenerConfiguration] {
         var result: [ListenerConfiguration] = []
-        for (tag, key) in runtime.listenKeys.enumerated() {
+        // Specific addresses on a port that also has a wildcard listen share its socket.
+        for tag in runtime.sharing.boundTags {
+            let key = runtime.listenKeys[tag]
             let table = runtime.tables[tag]
             let settings = table.defaultServer.settings
             let options = runtime.config.listenOptions[key]

@@ -142,7 +142,7 @@ extension HTTPRequestHeadParser {
         return (host, origin)
     }
 
-    /// nginx's `ngx_http_validate_host`: refuses `/`, `\0`, `..`; strips the port and a trailing
+    /// nginx's `ngx_http_validate_host`: refuses `/`, `\0`, controls, space, `..`; strips the port and a trailing
     /// dot; lower-cases. Returns nil for an invalid host.
     static func validateHost(_ raw: String) -> String? {
         var out = [UInt8]()
@@ -163,7 +163,8 @@ extension HTTPRequestHeadParser {
                 inBrackets = true
             case UInt8(ascii: "]"):
                 inBrackets = false
-            case UInt8(ascii: "/"), UInt8(ascii: "\\"), 0:
+            case UInt8(ascii: "/"), UInt8(ascii: "\\"), 0...0x20, 0x7F:
+                // nginx also refuses spaces and control characters.
                 return nil
             default:
                 break

@@ -1,1 +1,0 @@
-// Tests for SWHostEndToEnd land in this folder.
