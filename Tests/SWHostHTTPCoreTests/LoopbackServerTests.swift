@@ -75,7 +75,7 @@ func rawExchange(port: Int, _ request: String) throws -> [UInt8] {
     addr.sin_family = sa_family_t(AF_INET)
     addr.sin_port = in_port_t(UInt16(port).bigEndian)
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var tv = timeval(tv_sec: 5, tv_usec: 0)
+    var tv = timeval(tv_sec: 30, tv_usec: 0)  // generous: a loaded CI machine can starve the server for seconds
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
     precondition(rc == 0)
