@@ -24,6 +24,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swhost", targets: ["swhost"]),
+        // The public Swift handler API that load_module libraries link against (FEASIBILITY.md §4).
+        .library(name: "SWHostKit", type: .dynamic, targets: ["SWHostKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -76,12 +78,16 @@ let package = Package(
             name: "SWHostHTTP",
             dependencies: nio + [
                 "SWHostConfig", "SWHostHTTPCore", "SWHostStatic", "SWHostCompression", "SWHostLog",
-                "CPCRE2", "CSWHostSystem",
+                "CPCRE2", "CSWHostSystem", "SWHostKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The public Swift handler API: request in, streaming response out, async. No NIO types.
+        .target(name: "SWHostKit", swiftSettings: swiftSettings),
+        // Built-in Swift handlers (health, status, echo, hello), registered at startup.
+        .target(name: "SWHostHandlers", dependencies: ["SWHostKit"], swiftSettings: swiftSettings),
         // The executable: nginx-compatible command line and wiring only.
         .executableTarget(
             name: "swhost",
@@ -105,6 +111,8 @@ let package = Package(
         .testTarget(name: "SWHostCompressionTests", dependencies: ["SWHostCompression", "CZlib"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostStaticTests", dependencies: ["SWHostStatic", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "SWHostHTTPTests", dependencies: ["SWHostHTTP", "SWHostConfig", "SWHostHTTPCore", .product(name: "Crypto", package: "swift-crypto")] + nio, swiftSettings: swiftSettings),
+        .testTarget(name: "SWHostKitTests", dependencies: ["SWHostKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "SWHostHandlersTests", dependencies: ["SWHostHandlers", "SWHostKit"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostEndToEndTests", dependencies: ["SWHostTesting", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     ]
 )
