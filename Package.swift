@@ -91,7 +91,7 @@ let package = Package(
         // The executable: nginx-compatible command line and wiring only.
         .executableTarget(
             name: "swhost",
-            dependencies: ["SWHostConfig", "SWHostHTTP", "SWHostHTTPCore", "SWHostLog", "CSWHostSystem", "CZlib", "CMagic", "CLibXML2", "CPCRE2"] + nio,
+            dependencies: ["SWHostConfig", "SWHostHTTP", "SWHostHTTPCore", "SWHostLog", "SWHostKit", "SWHostHandlers", "CSWHostSystem", "CZlib", "CMagic", "CLibXML2", "CPCRE2"] + nio,
             swiftSettings: swiftSettings
         ),
         // Test support: temporary prefixes, the binary launcher, a raw HTTP client.
