@@ -30,15 +30,19 @@ extension RequestProcessor {
         let race = AnswerRace()
         let prefix = runtime.prefix
         let task = Task {
-            let reply: Reply
+            let result: Result<HandlerResponse, any Error>
             do {
-                let response = try await handler.handle(request)
-                reply = Self.reply(for: response, prefix: prefix, handlerName: name, logger: request.logger)
+                result = .success(try await handler.handle(request))
             } catch {
-                reply = Self.reply(for: error, handlerName: name, logger: request.logger)
+                result = .failure(error)
             }
-            // Exactly one of the handler and the timeout answers.
+            // Exactly one of the handler and the timeout answers; a handler that lost to the
+            // timeout (typically with CancellationError) is not logged a second time.
             guard race.claim() else { return }
+            let reply = switch result {
+            case .success(let response): Self.reply(for: response, prefix: prefix, handlerName: name, logger: request.logger)
+            case .failure(let error): Self.reply(for: error, handlerName: name, logger: request.logger)
+            }
             eventLoop.execute { self.finish(state, reply) }
         }
         let timeout = state.settings.swiftHandlerTimeout.milliseconds
