@@ -139,6 +139,45 @@ struct ModuleBuildError: Error, CustomStringConvertible {
         #expect(growth < 32 * 1024, "peak RSS grew by \(growth) KiB")
     }
 
+    /// The handler's ETag / Last-Modified feed the not-modified and range filters (RFC 9110 §13, §14).
+    @Test func fileResponseWithValidatorsAnswersConditionalAndRangeRequests() throws {
+        let s = try server("location = /file { swift_handler test_file path=data.txt; }")
+        defer { s.tearDown() }
+        _ = try s.prefix.write("data.txt", "0123456789")
+        let full = try s.request("/file")
+        #expect(full.status == 200)
+        #expect(full.bodyString == "0123456789")
+        #expect(full.headers["ETag"] == "\"v1\"")
+        #expect(full.headers["Last-Modified"] == "Tue, 14 Nov 2023 22:13:20 GMT")
+        #expect(full.headers["Accept-Ranges"] == "bytes")
+        #expect(try s.request("/file", headers: [("If-None-Match", "\"v1\"")]).status == 304)
+        #expect(try s.request("/file", headers: [("If-Modified-Since", "Tue, 14 Nov 2023 22:13:20 GMT")]).status == 304)
+        #expect(try s.request("/file", headers: [("If-Match", "\"v2\"")]).status == 412)
+        let range = try s.request("/file", headers: [("Range", "bytes=2-4")])
+        #expect(range.status == 206)
+        #expect(range.bodyString == "234")
+        #expect(range.headers["Content-Range"] == "bytes 2-4/10")
+    }
+
+    @Test func missingFileIs404() throws {
+        let s = try server("location = /file { swift_handler test_file path=nothing-here.txt; }")
+        defer { s.tearDown() }
+        #expect(try s.request("/file").status == 404)
+    }
+
+    /// A client that goes away mid-stream cancels the producer: its next write throws.
+    @Test func clientGoneCancelsTheStreamProducer() throws {
+        let s = try server("location = /stream { swift_handler test_stream size=10737418240 chunk=65536; }")
+        defer { s.tearDown() }
+        let client = try RawHTTPClient(port: s.port)
+        try client.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(200_000)
+        client.close()
+        #expect(eventually(timeout: .seconds(10)) {
+            s.errorLog(level: "warn").contains { $0.hasPrefix("test_stream stopped with ") && $0.contains(" of 10737418240 bytes sent: CancellationError()") }
+        })
+    }
+
     @Test func uploadOverClientMaxBodySizeIs413() throws {
         let s = try server("location = /upload { client_max_body_size 1k; swift_handler test_upload; }")
         defer { s.tearDown() }

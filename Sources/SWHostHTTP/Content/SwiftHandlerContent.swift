@@ -43,16 +43,19 @@ extension RequestProcessor {
             case .success(let response): Self.reply(for: response, prefix: prefix, handlerName: name, logger: request.logger)
             case .failure(let error): Self.reply(for: error, handlerName: name, logger: request.logger)
             }
-            eventLoop.execute { self.finish(state, reply) }
+            eventLoop.execute {
+                race.cancelTimer()
+                self.finish(state, reply)
+            }
         }
         let timeout = state.settings.swiftHandlerTimeout.milliseconds
         guard timeout > 0 else { return }
-        eventLoop.scheduleTask(in: .milliseconds(timeout)) {
+        race.setTimer(eventLoop.scheduleTask(in: .milliseconds(timeout)) {
             guard race.claim() else { return }
             task.cancel()
             state.log(.error, "swift_handler \"\(name)\" timed out after \(timeout)ms")
             self.finish(state, Reply(status: 504))
-        }
+        })
     }
 
     /// The Kit view of the request: copies of the request line and headers, the location's error
@@ -151,10 +154,28 @@ extension RequestProcessor {
 }
 
 /// Decides whether the handler or the timeout answers: the first to claim wins.
+/// The timeout timer is cancelled when the handler wins, so a finished request holds no timer
+/// (and no request state) for the rest of `swift_handler_timeout`.
 private final class AnswerRace: Sendable {
     private let answered = Atomic<Bool>(false)
+    private let timer = Mutex<Scheduled<Void>?>(nil)
+    private let timerCancelled = Atomic<Bool>(false)
 
     func claim() -> Bool {
         answered.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+    }
+
+    func setTimer(_ scheduled: Scheduled<Void>) {
+        timer.withLock { $0 = scheduled }
+        // The handler may have answered before the timer was stored.
+        if timerCancelled.load(ordering: .acquiring) { scheduled.cancel() }
+    }
+
+    func cancelTimer() {
+        timerCancelled.store(true, ordering: .releasing)
+        timer.withLock { t in
+            t?.cancel()
+            t = nil
+        }
     }
 }

@@ -3,6 +3,7 @@
 //   swift_handler test_sleep ms=N;           sleeps N ms, honouring cancellation (swift_handler_timeout)
 //   swift_handler test_stream size=N chunk=C; streams N bytes of 'x' in C-byte chunks
 //   swift_handler test_upload;               reads the body, answers its length and a checksum
+//   swift_handler test_file path=P;          sends file P with an ETag and Last-Modified (conditional, ranges)
 
 import SWHostKit
 
@@ -39,10 +40,15 @@ struct StreamingHandler: SwiftHandler {
         return HandlerResponse(contentType: "application/octet-stream", body: .stream(length: request.query == "chunked" ? nil : Int64(size)) { writer in
             let block = [UInt8](repeating: UInt8(ascii: "x"), count: chunk)
             var left = size
-            while left > 0 {
-                let n = min(left, chunk)
-                try await writer.write(n == chunk ? block : Array(block.prefix(n)))
-                left -= n
+            do {
+                while left > 0 {
+                    let n = min(left, chunk)
+                    try await writer.write(n == chunk ? block : Array(block.prefix(n)))
+                    left -= n
+                }
+            } catch {
+                request.logger.warning("test_stream stopped with \(size - left) of \(size) bytes sent: \(error)")
+                throw error
             }
         })
     }
@@ -60,11 +66,24 @@ struct UploadHandler: SwiftHandler {
     }
 }
 
+struct FileHandler: SwiftHandler {
+    let path: String
+
+    func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
+        HandlerResponse(contentType: "text/plain", body: .file(path: path), etag: "\"v1\"", lastModified: 1_700_000_000, allowRanges: true)
+    }
+}
+
 @_cdecl("swhost_module_register")
 public func swhost_module_register(_ hostVersion: Int32, _ registry: UnsafeMutableRawPointer) -> Int32 {
     HandlerModule.register(hostVersion: hostVersion, registry: registry) { registry in
         registry.register("test_fail", handler: FailingHandler())
         registry.register("test_upload", handler: UploadHandler())
+        registry.register("test_file") { (p: HandlerParameters) throws(HandlerConfigError) -> any SwiftHandler in
+            try p.allowOnly(["path"], handler: "test_file")
+            guard let path = p["path"] else { throw HandlerConfigError("swift_handler \"test_file\" needs path=") }
+            return FileHandler(path: path)
+        }
         registry.register("test_sleep") { (p: HandlerParameters) throws(HandlerConfigError) -> any SwiftHandler in
             try p.allowOnly(["ms"], handler: "test_sleep")
             return SleepingHandler(milliseconds: try p.integer("ms", default: 1000, in: 0...600_000, handler: "test_sleep"))
