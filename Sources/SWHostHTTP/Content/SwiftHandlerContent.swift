@@ -15,10 +15,10 @@ import Synchronization
 /// same filters as a static file's (`finish`).
 extension RequestProcessor {
     func runSwiftHandler(_ state: RequestState, name: String, parameters: [SwiftHandlerParameter]) {
-        let handlerParameters = HandlerParameters(parameters.map { HandlerParameters.Parameter(key: $0.key, value: $0.value) })
         let handler: any SwiftHandler
+        let handlerParameters: HandlerParameters
         do {
-            handler = try HandlerRegistry.shared.handler(name: name, parameters: handlerParameters)
+            (handler, handlerParameters) = try SwiftHandlerCache.shared.handler(for: state.location, name: name, parameters: parameters)
         } catch {
             // Only reachable when -t was skipped for this handler (a module missing at reload).
             state.log(.error, "swift_handler \"\(name)\": \(error.message)")
@@ -63,10 +63,11 @@ extension RequestProcessor {
     private func makeHandlerRequest(_ state: RequestState, parameters: HandlerParameters) -> HandlerRequest {
         let http = state.request
         let errorLog = state.errorLog
-        let context = state.logContext
+        // The context is built only when a line is written; `logContext` reads only immutable
+        // fields of the state (request, server), so any thread may call it.
         let logger = HandlerLogger { level, message in
             let level = ConfigDiagnostic.Level(rawValue: level.rawValue) ?? .error
-            if errorLog.isEnabled(level) { errorLog.log(level, message, context: context) }
+            if errorLog.isEnabled(level) { errorLog.log(level, message, context: state.logContext) }
         }
         var headers = HandlerHeaders()
         for field in http.headers { headers.add(name: field.name, value: field.value) }
