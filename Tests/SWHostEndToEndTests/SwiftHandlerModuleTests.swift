@@ -79,6 +79,25 @@ struct ModuleBuildError: Error, CustomStringConvertible {
         }
     }
 
+    /// A module built for another handler API version is refused with both versions named.
+    @Test func configTestReportsAModuleOfAnotherAPIVersion() throws {
+        let prefix = try TestPrefix(name: "swhost-mod-v")
+        defer { prefix.cleanup() }
+        let source = try prefix.write("bad.c", """
+            int swhost_module_register(int host_version, void *registry) { (void)host_version; (void)registry; return 99; }
+
+            """)
+        let build = try runProcess(executable: URL(fileURLWithPath: "/usr/bin/cc"),
+                                   arguments: ["-shared", "-fPIC", "-o", prefix.path("libbad.so"), source])
+        try #require(build.status == 0, "\(build.stderr)")
+        let file = try prefix.write("etc/swhost.conf", SwiftHandlerServer.config(port: 1, main: "load_module libbad.so;", http: "", server: ""))
+        let result = try runSWHost(arguments: ["-t"], prefix: prefix)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(
+            "[emerg] module \"\(prefix.path)/libbad.so\" is built for swhost handler API version 99, this swhost has version 1; rebuild the module against this swhost's SWHostKit in \(file):1\n"),
+            "\(result.stderr)")
+    }
+
     @Test func throwingHandlerIs500AndLogsItsName() throws {
         let s = try server("location = /fail { swift_handler test_fail; }")
         defer { s.tearDown() }
