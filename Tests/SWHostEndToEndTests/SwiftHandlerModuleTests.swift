@@ -51,6 +51,14 @@ struct ModuleBuildError: Error, CustomStringConvertible {
         #expect(eventually { s.errorLog(level: "info").contains { $0.hasPrefix("hello_module answering /hi/there, client: 127.0.0.1") } })
     }
 
+    /// One SWHostKit in the process: the module's `ServerStatus.shared` and `HandlerRegistry.shared`
+    /// are the host's (the executable exports its SWHostKit symbols), not a second copy's.
+    @Test func moduleSharesTheHostsKitState() throws {
+        let s = try server("location = /shared { swift_handler test_shared; }")
+        defer { s.tearDown() }
+        #expect(try s.request("/shared").bodyString == "host counters: true, host registry: true\n")
+    }
+
     @Test func configTestValidatesModuleHandlerParameters() throws {
         let prefix = try TestPrefix(name: "swhost-mod-t")
         defer { prefix.cleanup() }

@@ -3,6 +3,7 @@
 //   swift_handler test_sleep ms=N;           sleeps N ms, honouring cancellation (swift_handler_timeout)
 //   swift_handler test_stream size=N chunk=C; streams N bytes of 'x' in C-byte chunks
 //   swift_handler test_upload;               reads the body, answers its length and a checksum
+//   swift_handler test_shared;               whether the module sees the host's ServerStatus and registry
 //   swift_handler test_file path=P;          sends file P with an ETag and Last-Modified (conditional, ranges)
 
 import SWHostKit
@@ -74,11 +75,20 @@ struct FileHandler: SwiftHandler {
     }
 }
 
+struct SharedStateHandler: SwiftHandler {
+    func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
+        let counters = ServerStatus.shared.connections != nil
+        let builtins = HandlerRegistry.shared.names.contains("hello")
+        return .text("host counters: \(counters), host registry: \(builtins)\n")
+    }
+}
+
 @_cdecl("swhost_module_register")
 public func swhost_module_register(_ hostVersion: Int32, _ registry: UnsafeMutableRawPointer) -> Int32 {
     HandlerModule.register(hostVersion: hostVersion, registry: registry) { registry in
         registry.register("test_fail", handler: FailingHandler())
         registry.register("test_upload", handler: UploadHandler())
+        registry.register("test_shared", handler: SharedStateHandler())
         registry.register("test_file") { (p: HandlerParameters) throws(HandlerConfigError) -> any SwiftHandler in
             try p.allowOnly(["path"], handler: "test_file")
             guard let path = p["path"] else { throw HandlerConfigError("swift_handler \"test_file\" needs path=") }
