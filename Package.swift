@@ -92,7 +92,11 @@ let package = Package(
         .executableTarget(
             name: "swhost",
             dependencies: ["SWHostConfig", "SWHostHTTP", "SWHostHTTPCore", "SWHostLog", "SWHostKit", "SWHostHandlers", "CSWHostSystem", "CZlib", "CMagic", "CLibXML2", "CPCRE2"] + nio,
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // SwiftPM links SWHostKit into the executable statically; exporting its symbols makes a
+            // load_module library (which NEEDs libSWHostKit.so) bind to this copy, so host and
+            // modules share one registry, one ServerStatus and one set of type metadata.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]
         ),
         // Test support: temporary prefixes, the binary launcher, a raw HTTP client.
         .target(
