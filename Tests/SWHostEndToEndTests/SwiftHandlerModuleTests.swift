@@ -205,6 +205,19 @@ struct ModuleBuildError: Error, CustomStringConvertible {
         })
     }
 
+    /// A handler that stops reading early leaves the rest to the transport, which discards it and
+    /// keeps the connection for the next request.
+    @Test func partlyReadBodyKeepsTheConnectionUsable() throws {
+        let s = try server("location = /partial { swift_handler test_upload stop_after=1; }")
+        defer { s.tearDown() }
+        let client = try RawHTTPClient(port: s.port)
+        let first = try client.request(method: "POST", path: "/partial", body: [UInt8](repeating: 7, count: 1000))
+        #expect(first.status == 200)
+        #expect(first.bodyString.hasPrefix("received "))
+        let second = try client.request(method: "POST", path: "/partial", body: [3])
+        #expect(second.bodyString == "received 1 bytes, sum 3\n")
+    }
+
     @Test func uploadOverClientMaxBodySizeIs413() throws {
         let s = try server("location = /upload { client_max_body_size 1k; swift_handler test_upload; }")
         defer { s.tearDown() }

@@ -2,7 +2,7 @@
 //   swift_handler test_fail;                 throws (the client gets 500)
 //   swift_handler test_sleep ms=N;           sleeps N ms, honouring cancellation (swift_handler_timeout)
 //   swift_handler test_stream size=N chunk=C; streams N bytes of 'x' in C-byte chunks
-//   swift_handler test_upload;               reads the body, answers its length and a checksum
+//   swift_handler test_upload [stop_after=N]; reads the body (or its first N bytes), answers length and checksum
 //   swift_handler test_shared;               whether the module sees the host's ServerStatus and registry
 //   swift_handler test_file path=P;          sends file P with an ETag and Last-Modified (conditional, ranges)
 
@@ -56,12 +56,16 @@ struct StreamingHandler: SwiftHandler {
 }
 
 struct UploadHandler: SwiftHandler {
+    /// Stop reading once this many bytes arrived (the rest is left to the host).
+    let stopAfter: Int
+
     func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
         var total = 0
         var sum: UInt32 = 0
         for try await chunk in request.body {
             total += chunk.count
             for b in chunk { sum = sum &+ UInt32(b) }
+            if total >= stopAfter { break }
         }
         return .text("received \(total) bytes, sum \(sum)\n")
     }
@@ -87,7 +91,10 @@ struct SharedStateHandler: SwiftHandler {
 public func swhost_module_register(_ hostVersion: Int32, _ registry: UnsafeMutableRawPointer) -> Int32 {
     HandlerModule.register(hostVersion: hostVersion, registry: registry) { registry in
         registry.register("test_fail", handler: FailingHandler())
-        registry.register("test_upload", handler: UploadHandler())
+        registry.register("test_upload") { (p: HandlerParameters) throws(HandlerConfigError) -> any SwiftHandler in
+            try p.allowOnly(["stop_after"], handler: "test_upload")
+            return UploadHandler(stopAfter: try p.integer("stop_after", default: Int.max, in: 1...Int.max, handler: "test_upload"))
+        }
         registry.register("test_shared", handler: SharedStateHandler())
         registry.register("test_file") { (p: HandlerParameters) throws(HandlerConfigError) -> any SwiftHandler in
             try p.allowOnly(["path"], handler: "test_file")
