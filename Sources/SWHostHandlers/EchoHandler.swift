@@ -20,6 +20,7 @@ public struct EchoHandler: SwiftHandler {
         return EchoHandler(maxBody: try parameters.integer("max_body", default: 65536, in: 0...(16 << 20), handler: "echo"))
     }
 
+    /// Answers the request as JSON, reading the body.
     public func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
         var kept: [UInt8] = []
         var total = 0

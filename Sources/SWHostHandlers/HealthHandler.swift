@@ -10,7 +10,10 @@ import SWHostKit
 public struct HealthHandler: SwiftHandler {
     /// What the endpoint reports.
     public enum Check: String, Sendable {
-        case readiness, liveness
+        /// 503 while draining.
+        case readiness
+        /// 200 while the process serves requests.
+        case liveness
     }
 
     let check: Check
@@ -32,6 +35,7 @@ public struct HealthHandler: SwiftHandler {
         return HealthHandler(check: check, status: status)
     }
 
+    /// Answers the health JSON.
     public func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
         let draining = status.isDraining
         let ready = check == .liveness || !draining

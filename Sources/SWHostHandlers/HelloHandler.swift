@@ -21,6 +21,7 @@ public struct HelloHandler: SwiftHandler {
         return HelloHandler(name: name)
     }
 
+    /// Answers the greeting.
     public func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
         HandlerResponse(status: 200, contentType: "text/plain", body: .bytes(body))
     }

@@ -25,6 +25,7 @@ public struct StatusHandler: SwiftHandler {
         "Active connections: \(c.active) \nserver accepts handled requests\n \(c.accepts) \(c.handled) \(c.requests) \nReading: \(c.reading) Writing: \(c.writing) Waiting: \(c.waiting) \n"
     }
 
+    /// Answers the stub_status page.
     public func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
         guard let connections = status.connections else {
             request.logger.error("swift_handler \"status\": this swhost has no connection counters")

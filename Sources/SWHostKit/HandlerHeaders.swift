@@ -53,10 +53,12 @@ public struct HandlerHeaders: Sendable, Hashable, Sequence {
         }
     }
 
+    /// Same fields, names and values compared exactly, in the same order.
     public static func == (lhs: HandlerHeaders, rhs: HandlerHeaders) -> Bool {
         lhs.fields.count == rhs.fields.count && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
+    /// Hashes the fields in order.
     public func hash(into hasher: inout Hasher) {
         for f in fields {
             hasher.combine(f.name)

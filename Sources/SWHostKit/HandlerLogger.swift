@@ -7,6 +7,7 @@ public struct HandlerLogger: Sendable {
     public enum Level: Int, Sendable, Hashable, Comparable, CaseIterable {
         case debug, info, notice, warn, error, crit, alert, emerg
 
+        /// Less severe first.
         public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 

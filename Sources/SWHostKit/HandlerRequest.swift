@@ -15,8 +15,9 @@ public struct HandlerRequest: Sendable {
     public var httpVersion: String
     /// The request header fields as received.
     public var headers: HandlerHeaders
-    /// The client's address and port (`$remote_addr`, `$remote_port`); empty and 0 on unix sockets.
+    /// The client's address (`$remote_addr`); empty on unix sockets.
     public var remoteAddress: String
+    /// The client's port (`$remote_port`); 0 on unix sockets.
     public var remotePort: Int
     /// The host the request named (`$host`): `Host` or the absolute target, lower-cased, no port.
     public var host: String
