@@ -24,6 +24,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swhost", targets: ["swhost"]),
+        // The public Swift handler API that load_module libraries link against (FEASIBILITY.md §4).
+        .library(name: "SWHostKit", type: .dynamic, targets: ["SWHostKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -76,17 +78,25 @@ let package = Package(
             name: "SWHostHTTP",
             dependencies: nio + [
                 "SWHostConfig", "SWHostHTTPCore", "SWHostStatic", "SWHostCompression", "SWHostLog",
-                "CPCRE2", "CSWHostSystem",
+                "CPCRE2", "CSWHostSystem", "SWHostKit",
                 .product(name: "Logging", package: "swift-log"),
                 "CLibCrypto",
             ],
             swiftSettings: swiftSettings
         ),
+        // The public Swift handler API: request in, streaming response out, async. No NIO types.
+        .target(name: "SWHostKit", swiftSettings: swiftSettings),
+        // Built-in Swift handlers (health, status, echo, hello), registered at startup.
+        .target(name: "SWHostHandlers", dependencies: ["SWHostKit"], swiftSettings: swiftSettings),
         // The executable: nginx-compatible command line and wiring only.
         .executableTarget(
             name: "swhost",
-            dependencies: ["SWHostConfig", "SWHostHTTP", "SWHostHTTPCore", "SWHostLog", "CSWHostSystem", "CZlib", "CMagic", "CLibXML2", "CPCRE2"] + nio,
-            swiftSettings: swiftSettings
+            dependencies: ["SWHostConfig", "SWHostHTTP", "SWHostHTTPCore", "SWHostLog", "SWHostKit", "SWHostHandlers", "CSWHostSystem", "CZlib", "CMagic", "CLibXML2", "CPCRE2"] + nio,
+            swiftSettings: swiftSettings,
+            // SwiftPM links SWHostKit into the executable statically; exporting its symbols makes a
+            // load_module library (which NEEDs libSWHostKit.so) bind to this copy, so host and
+            // modules share one registry, one ServerStatus and one set of type metadata.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]
         ),
         // Test support: temporary prefixes, the binary launcher, a raw HTTP client.
         .target(
@@ -105,6 +115,8 @@ let package = Package(
         .testTarget(name: "SWHostCompressionTests", dependencies: ["SWHostCompression", "CZlib"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostStaticTests", dependencies: ["SWHostStatic", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "SWHostHTTPTests", dependencies: ["SWHostHTTP", "SWHostConfig", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
+        .testTarget(name: "SWHostKitTests", dependencies: ["SWHostKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "SWHostHandlersTests", dependencies: ["SWHostHandlers", "SWHostKit"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostEndToEndTests", dependencies: ["SWHostTesting", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     ]
 )

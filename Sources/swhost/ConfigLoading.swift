@@ -4,6 +4,8 @@
 import Glibc
 #endif
 import SWHostConfig
+import SWHostHandlers
+import SWHostKit
 
 /// Where swhost finds its files: the prefix (`-p`, default the current directory) and the main
 /// config (`-c`, default `etc/swhost.conf` under the prefix).
@@ -42,10 +44,33 @@ struct LoadedConfiguration: Sendable {
     var compiled: CompiledConfig
 }
 
+/// Registers the built-in Swift handlers once per process (a lazy global runs once).
+private let registerBuiltinHandlers: Void = BuiltinHandlers.register()
+
 enum ConfigurationLoader {
     static func load(paths: RuntimePaths, globalDirectives: String?) throws(ConfigDiagnostic) -> LoadedConfiguration {
         let parsed = try ConfigParser.parse(mainFile: paths.configFile, globalDirectives: globalDirectives)
-        let context = ConfigContext(prefix: paths.prefix, configDirectory: paths.configDirectory)
+        var context = ConfigContext(prefix: paths.prefix, configDirectory: paths.configDirectory)
+        // Built-ins first, then load_module libraries as the compiler meets them, so every
+        // swift_handler is checked by its handler at -t time.
+        _ = registerBuiltinHandlers
+        context.loadModule = { path in
+            do throws(HandlerConfigError) {
+                try HandlerModule.load(path: path)
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        context.validateSwiftHandler = { name, parameters in
+            do throws(HandlerConfigError) {
+                try HandlerRegistry.shared.validate(
+                    name: name, parameters: HandlerParameters(parameters.map { .init(key: $0.key, value: $0.value) }))
+                return nil
+            } catch {
+                return error.message
+            }
+        }
         let compiled = try ConfigCompiler.compile(parsed, context: context)
         return LoadedConfiguration(parsed: parsed, compiled: compiled)
     }

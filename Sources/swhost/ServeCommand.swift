@@ -11,6 +11,7 @@ import CSWHostSystem
 import SWHostConfig
 import SWHostHTTP
 import SWHostHTTPCore
+import SWHostKit
 import SWHostLog
 
 /// `swhost` without -t/-s: load the configuration, bind every listener, write the pid file and
@@ -53,6 +54,14 @@ enum ServeCommand {
         case .count(let n): n
         }
         let server = VirtualHostServer(runtime: runtime, threads: threads)
+        // The `status` and `health` handlers read this process's counters.
+        let counters = server.counters
+        ServerStatus.shared.setConnectionSource {
+            let s = counters.snapshot
+            return ServerStatus.Connections(active: s.active, accepts: s.accepts, handled: s.handled, requests: s.requests,
+                                            reading: s.reading, writing: s.writing, waiting: s.waiting)
+        }
+        ServerStatus.shared.startTime = Int64(time(nil))
         let started = DispatchSemaphore(value: 0)
         let failure = NIOLockedValueBox<ConfigDiagnostic?>(nil)
         Task {

@@ -7,6 +7,7 @@ import Dispatch
 import NIOCore
 import SWHostConfig
 import SWHostHTTP
+import SWHostKit
 import SWHostLog
 
 /// The signals a running swhost answers, with nginx's meanings, on one serial queue.
@@ -101,6 +102,8 @@ final class SignalController: @unchecked Sendable {
         guard !stopping else { return }
         stopping = true
         errorLog.log(.notice, "gracefully shutting down")
+        // `health` answers 503 from now on, so load balancers stop sending new requests.
+        ServerStatus.shared.isDraining = true
         server.quiesce().whenComplete { _ in
             self.queue.async {
                 self.errorLog.log(.notice, "exiting")

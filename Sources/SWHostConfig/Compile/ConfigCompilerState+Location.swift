@@ -158,6 +158,9 @@ extension ConfigCompilerState {
                 }
                 parameters.append(SwiftHandlerParameter(key: String(p[..<eq]), value: String(p[p.index(after: eq)...])))
             }
+            if let message = context.validateSwiftHandler?(args[0], parameters) {
+                throw ConfigDiagnostic(.emerg, message, at: d.location)
+            }
             return .swift(name: args[0], parameters: parameters)
         }
     }

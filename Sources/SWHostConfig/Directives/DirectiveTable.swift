@@ -79,7 +79,11 @@ enum DirectiveTable {
             m.user = (d[0], d.count > 1 ? d[1] : nil)
             try d.compiler.checkUser(d[0], group: d.count > 1 ? d[1] : d[0], at: d.location)
         },
-        mainSpec("load_module", .exactly(1)) { m, d throws(ConfigDiagnostic) in m.loadModules.append(d.prefixPath(0)) },
+        mainSpec("load_module", .exactly(1)) { m, d throws(ConfigDiagnostic) in
+            let path = d.prefixPath(0)
+            if let message = d.compiler.context.loadModule?(path) { throw ConfigDiagnostic(.emerg, message, at: d.location) }
+            m.loadModules.append(path)
+        },
         mainSpec("daemon", .flag) { m, d throws(ConfigDiagnostic) in m.daemon = try d.flag() },
         mainSpec("master_process", .flag) { m, d throws(ConfigDiagnostic) in m.masterProcess = try d.flag() },
         mainSpec("worker_timeout", .exactly(1)) { m, d throws(ConfigDiagnostic) in m.workerTimeout = try d.time() },

@@ -54,6 +54,12 @@ public struct ConfigContext: Sendable {
     /// When true (the default) `-t`-style checks touch the filesystem (log dirs writable,
     /// `auth_basic_user_file` exists, `listen` host names resolve).
     public var checkFilesystem: Bool
+    /// Loads a `load_module` library (the path, prefix-relative already resolved); returns an
+    /// error message for `[emerg] MESSAGE in FILE:LINE`, nil on success. Nil: modules are not loaded.
+    public var loadModule: (@Sendable (String) -> String?)?
+    /// Validates `swift_handler NAME [key=value ...]` with the handler itself; returns an error
+    /// message for `[emerg] MESSAGE in FILE:LINE`, nil when valid. Nil: handlers are not checked.
+    public var validateSwiftHandler: (@Sendable (String, [SwiftHandlerParameter]) -> String?)?
 
     public init(prefix: String, configDirectory: String, checkFilesystem: Bool = true) {
         self.prefix = prefix.hasSuffix("/") ? prefix : prefix + "/"
