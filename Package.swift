@@ -82,10 +82,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Master/worker supervision: listening sockets, worker spawning, signals, reload generations.
+        .target(
+            name: "SWHostProcess",
+            dependencies: ["SWHostConfig", "SWHostLog", "CSWHostSystem"],
+            swiftSettings: swiftSettings
+        ),
         // The executable: nginx-compatible command line and wiring only.
         .executableTarget(
             name: "swhost",
-            dependencies: ["SWHostConfig", "SWHostHTTP", "SWHostHTTPCore", "SWHostLog", "CSWHostSystem", "CZlib", "CMagic", "CLibXML2", "CPCRE2"] + nio,
+            dependencies: ["SWHostConfig", "SWHostHTTP", "SWHostHTTPCore", "SWHostLog", "SWHostProcess", "CSWHostSystem", "CZlib", "CMagic", "CLibXML2", "CPCRE2"] + nio,
             swiftSettings: swiftSettings
         ),
         // Test support: temporary prefixes, the binary launcher, a raw HTTP client.
@@ -105,6 +111,7 @@ let package = Package(
         .testTarget(name: "SWHostCompressionTests", dependencies: ["SWHostCompression", "CZlib"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostStaticTests", dependencies: ["SWHostStatic", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "SWHostHTTPTests", dependencies: ["SWHostHTTP", "SWHostConfig", "SWHostHTTPCore", .product(name: "Crypto", package: "swift-crypto")] + nio, swiftSettings: swiftSettings),
+        .testTarget(name: "SWHostProcessTests", dependencies: ["SWHostProcess", "SWHostConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostEndToEndTests", dependencies: ["SWHostTesting", "CZlib"], swiftSettings: swiftSettings),
     ]
 )

@@ -12,14 +12,23 @@ import SWHostConfig
 import SWHostHTTP
 import SWHostHTTPCore
 import SWHostLog
+import SWHostProcess
 
 /// `swhost` without -t/-s: load the configuration, bind every listener, write the pid file and
-/// serve in the foreground until a signal says otherwise.
+/// serve in the foreground until a signal says otherwise. With `master_process on` (the
+/// default) this process becomes the master of a worker pool (`MasterCommand`); with `--worker`
+/// it is one of those workers (`WorkerCommand`); `master_process off` serves in this process.
 ///
 /// Signals, as nginx: TERM/INT fast stop, QUIT graceful stop, USR1 reopen the log files, HUP
 /// reload (validate first; a broken config is logged and the running one keeps serving).
 enum ServeCommand {
     static func run(options: CommandLineOptions, paths: RuntimePaths, console: Console) -> Int32 {
+        if options.workerMode {
+            return WorkerCommand.run(options: options, paths: paths, console: console)
+        }
+        // Before any thread exists, so none of them takes the master's signals; undone below
+        // for `master_process off`, whose signals go through Dispatch sources.
+        Master.blockSignals()
         let loaded: LoadedConfiguration
         do {
             loaded = try ConfigurationLoader.load(paths: paths, globalDirectives: options.globalDirectives)
@@ -45,6 +54,10 @@ enum ServeCommand {
             console.report(ConfigDiagnostic(.emerg, "no \"http\" section in configuration"))
             return 1
         }
+        if main.masterProcess {
+            return MasterCommand.run(loaded: loaded, options: options, paths: paths, console: console, errorLog: errorLog)
+        }
+        Master.unblockSignals()
         let runtime = HTTPRuntime(config: http, prefix: paths.prefix, mainErrorLog: errorLog, serverVersion: VersionCommand.version)
         let threads: Int = switch main.workerProcesses {
         case .auto: System.coreCount

@@ -1,0 +1,159 @@
+// End-to-end tests of the master/worker process model through the real binary: the pool,
+// respawn, reload generations (also under load), graceful stop, log reopen, TTIN/TTOU.
+
+import Foundation
+import SWHostTesting
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite(.serialized) struct WorkersTests {
+    @Test func workersRunAsChildrenAndPidFileNamesTheMaster() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 3)
+        defer { prefix.cleanup() }
+        let server = try startPool(prefix: prefix, port: port, workers: 3)
+        defer { server.stop() }
+        let children = ProcessTable.children(of: server.pid)
+        #expect(children.count == 3)
+        for pid in children {
+            let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+            #expect(comm == "swhost: worker\n")
+        }
+        #expect(prefix.read("run/swhost.pid") == "\(server.pid)\n")
+        for _ in 0..<20 { #expect(fetchBody(port: port) == "v1") }
+        let log = prefix.read("logs/error.log")
+        for pid in children { #expect(log.contains("start worker process \(pid)")) }
+    }
+
+    @Test func secondMasterOnTheSamePortFailsWithBindError() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 2)
+        defer { prefix.cleanup() }
+        let server = try startPool(prefix: prefix, port: port, workers: 2)
+        defer { server.stop() }
+        let second = try runSWHost(arguments: ["-c", "etc/swhost.conf", "-g", "pid run/second.pid;"], prefix: prefix)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("[emerg] bind() to 127.0.0.1:\(port) failed (98: Address already in use)"))
+        #expect(fetchBody(port: port) == "v1")
+    }
+
+    @Test func killedWorkerIsReplacedAndThePoolSizeRestored() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 2)
+        defer { prefix.cleanup() }
+        let server = try startPool(prefix: prefix, port: port, workers: 2)
+        defer { server.stop() }
+        let before = ProcessTable.children(of: server.pid)
+        let victim = before.min()!
+        kill(victim, SIGKILL)
+        let killedAt = ContinuousClock.now
+        let replaced = eventually(timeout: .seconds(5)) {
+            let now = ProcessTable.children(of: server.pid)
+            return now.count == 2 && !now.contains(victim)
+        }
+        #expect(replaced)
+        #expect(ContinuousClock.now - killedAt < .seconds(2))
+        #expect(eventually { prefix.read("logs/error.log").contains("worker process \(victim) exited on signal 9") })
+        for _ in 0..<40 { #expect(fetchBody(port: port) == "v1") }
+    }
+
+    @Test func reloadServesNewContentAndOldWorkersExit() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 2)
+        defer { prefix.cleanup() }
+        let server = try startPool(prefix: prefix, port: port, workers: 2)
+        defer { server.stop() }
+        let old = ProcessTable.children(of: server.pid)
+        try prefix.write("sites-enabled/site", WorkersConfig.site(port: port, body: "v2"))
+        server.signal(SIGHUP)
+        #expect(eventually { fetchBody(port: port) == "v2" })
+        #expect(eventually {
+            let now = ProcessTable.children(of: server.pid)
+            return now.count == 2 && now.isDisjoint(with: old)
+        })
+        for _ in 0..<20 { #expect(fetchBody(port: port) == "v2") }
+        #expect(prefix.read("logs/error.log").contains("generation 2"))
+    }
+
+    @Test func brokenReloadKeepsTheOldWorkersServing() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 2)
+        defer { prefix.cleanup() }
+        let server = try startPool(prefix: prefix, port: port, workers: 2)
+        defer { server.stop() }
+        let old = ProcessTable.children(of: server.pid)
+        let site = try prefix.write("sites-enabled/site", "server {\n    listen 127.0.0.1:\(port);\n    no_such_directive on;\n}\n")
+        server.signal(SIGHUP)
+        let line = "[emerg]"
+        #expect(eventually { prefix.read("logs/error.log").contains("unknown directive \"no_such_directive\" in \(site):3") })
+        #expect(prefix.read("logs/error.log").contains(line))
+        for _ in 0..<20 { #expect(fetchBody(port: port) == "v1") }
+        #expect(ProcessTable.children(of: server.pid) == old)
+    }
+
+    @Test func ttinAndTtouChangeTheWorkerCount() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 2)
+        defer { prefix.cleanup() }
+        let server = try startPool(prefix: prefix, port: port, workers: 2)
+        defer { server.stop() }
+        server.signal(SIGTTIN)
+        #expect(eventually { ProcessTable.children(of: server.pid).count == 3 })
+        for _ in 0..<20 { #expect(fetchBody(port: port) == "v1") }
+        server.signal(SIGTTOU)
+        #expect(eventually { ProcessTable.children(of: server.pid).count == 2 })
+        server.signal(SIGTTOU)
+        #expect(eventually { ProcessTable.children(of: server.pid).count == 1 })
+        // Never below one.
+        server.signal(SIGTTOU)
+        usleep(300_000)
+        #expect(ProcessTable.children(of: server.pid).count == 1)
+        for _ in 0..<20 { #expect(fetchBody(port: port) == "v1") }
+    }
+
+    @Test func usr1RecreatesARenamedAccessLog() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 2)
+        defer { prefix.cleanup() }
+        let server = try startPool(prefix: prefix, port: port, workers: 2)
+        defer { server.stop() }
+        #expect(fetchBody(port: port, path: "/before") == "v1")
+        #expect(eventually { prefix.read("logs/access.log").contains("/before") })
+        try FileManager.default.moveItem(atPath: prefix.path("logs/access.log"), toPath: prefix.path("logs/access.log.1"))
+        server.signal(SIGUSR1)
+        #expect(eventually { prefix.read("logs/error.log").contains("reopening logs") })
+        // Every worker has reopened once a request to each lands in the new file; ask a few times.
+        #expect(eventually {
+            _ = fetchBody(port: port, path: "/after")
+            return prefix.read("logs/access.log").contains("/after")
+        })
+        #expect(!prefix.read("logs/access.log.1").contains("/after") || prefix.read("logs/access.log").contains("/after"))
+    }
+
+    @Test func quitDuringASlowDownloadCompletesItThenTheMasterExitsZero() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 2)
+        defer { prefix.cleanup() }
+        let size = 50 * 1024 * 1024
+        _ = try prefix.write("www/files/big.bin", Data(repeating: 0x61, count: size))
+        let server = try startPool(prefix: prefix, port: port, workers: 2)
+        defer { server.stop() }
+        let output = prefix.path("logs/curl.out")
+        let curl = try ChildProcess(
+            executable: "/usr/bin/curl",
+            arguments: ["-s", "-o", prefix.path("logs/big.out"), "-w", "%{http_code} %{size_download}", "--limit-rate", "20M",
+                        "http://127.0.0.1:\(port)/files/big.bin"],
+            stdoutPath: output, stderrPath: prefix.path("logs/curl.err")
+        )
+        // Let the download start, then ask for a graceful stop.
+        #expect(eventually { (try? FileManager.default.attributesOfItem(atPath: prefix.path("logs/big.out"))[.size] as? Int).map { $0 > 1_000_000 } ?? false })
+        server.signal(SIGQUIT)
+        #expect(curl.wait(timeout: .seconds(30)) == 0)
+        #expect(prefix.read("logs/curl.out") == "200 \(size)")
+        #expect(server.child.wait(timeout: .seconds(10)) == 0)
+        #expect(!prefix.exists("run/swhost.pid"))
+    }
+}
