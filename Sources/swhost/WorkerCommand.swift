@@ -25,6 +25,10 @@ enum WorkerCommand {
         signal(SIGPIPE, SIG_IGN)
         // The master's signals, meaningless here.
         for number in [SIGHUP, SIGWINCH, SIGTTIN, SIGTTOU, SIGUSR2] { signal(number, SIG_IGN) }
+        // The worker's own signals stay pending from now on (every thread inherits the mask)
+        // until the Dispatch sources take them: a QUIT sent by a reload while this worker is
+        // still starting must neither kill it nor be lost.
+        WorkerSignalController.blockSignals()
 
         let loaded: LoadedConfiguration
         do {

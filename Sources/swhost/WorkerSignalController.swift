@@ -25,10 +25,21 @@ final class WorkerSignalController: @unchecked Sendable {
         self.errorLog = errorLog
     }
 
+    static let handledSignals: [Int32] = [SIGQUIT, SIGTERM, SIGINT, SIGUSR1]
+
+    /// Blocks the worker's signals in the calling thread and the threads it starts later, so
+    /// they stay pending until `install()`. (Not `SIG_IGN`: that discards a pending signal.)
+    static func blockSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in handledSignals { sigaddset(&set, number) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// Dispatch takes the blocked signals through a signalfd, including one already pending.
     func install() {
         let actions: [(Int32, () -> Void)] = [(SIGQUIT, quit), (SIGTERM, stopFast), (SIGINT, stopFast), (SIGUSR1, reopenLogs)]
         for (number, action) in actions {
-            signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler(handler: action)
             source.resume()

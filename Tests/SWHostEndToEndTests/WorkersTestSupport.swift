@@ -75,6 +75,14 @@ enum ProcessTable {
     }
 }
 
+extension ProcessTable {
+    /// True once `pid` has an epoll descriptor (its NIO event loop started).
+    static func hasEventLoop(_ pid: pid_t) -> Bool {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+        return fds.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) == "anon_inode:[eventpoll]" }
+    }
+}
+
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns the last result.
 @discardableResult
 func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bool {
@@ -97,7 +105,12 @@ func fetchBody(port: Int, path: String = "/") -> String? {
 /// Starts a master for the prefix and waits until it serves and has `workers` children.
 func startPool(prefix: TestPrefix, port: Int, workers: Int) throws -> RunningServer {
     let server = try RunningServer(prefix: prefix, port: port)
-    let ready = eventually { ProcessTable.children(of: server.pid).count == workers }
+    // A worker has read its configuration once its event loop exists (an epoll descriptor),
+    // so a test may rewrite the files from then on.
+    let ready = eventually {
+        let children = ProcessTable.children(of: server.pid)
+        return children.count == workers && children.allSatisfy(ProcessTable.hasEventLoop)
+    }
     #expect(ready, "expected \(workers) workers, have \(ProcessTable.children(of: server.pid).count); stderr: \(server.stderrOutput)")
     return server
 }
