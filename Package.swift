@@ -112,6 +112,6 @@ let package = Package(
         .testTarget(name: "SWHostStaticTests", dependencies: ["SWHostStatic", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "SWHostHTTPTests", dependencies: ["SWHostHTTP", "SWHostConfig", "SWHostHTTPCore", .product(name: "Crypto", package: "swift-crypto")] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "SWHostProcessTests", dependencies: ["SWHostProcess", "SWHostConfig"], swiftSettings: swiftSettings),
-        .testTarget(name: "SWHostEndToEndTests", dependencies: ["SWHostTesting", "CZlib"], swiftSettings: swiftSettings),
+        .testTarget(name: "SWHostEndToEndTests", dependencies: ["SWHostTesting", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     ]
 )

@@ -196,11 +196,3 @@ public final class Master {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
-
-extension Master {
-    /// Undoes `blockSignals()` (for a process that turns out not to be a master).
-    public static func unblockSignals() {
-        var set = signalSet()
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
-    }
-}

@@ -42,7 +42,8 @@ struct CommandLineOptions: Sendable, Equatable {
                 continue
             }
             var chars = Substring(argument)
-            guard chars.first == "-", chars.count > 1 else {
+            // A lone "-" is an empty group of flags: nginx accepts it and so does swhost.
+            guard chars.first == "-" else {
                 throw UsageError(message: "invalid option: \"\(argument)\"")
             }
             chars = chars.dropFirst()

@@ -16,7 +16,12 @@ struct RuntimePaths: Sendable {
     init(options: CommandLineOptions) {
         prefix = ConfigPaths.normalizePrefix(options.prefix, currentDirectory: RuntimePaths.currentDirectory())
         configFile = ConfigPaths.resolve(options.configPath ?? "etc/swhost.conf", against: prefix)
+        earlyErrorLog = options.errorLogPath.map { $0 == "stderr" ? $0 : ConfigPaths.resolve($0, against: prefix) }
     }
+
+    /// The `-e` file: absolute, or relative to the prefix (as nginx resolves it); `stderr` stays
+    /// `stderr`, meaning no file.
+    var earlyErrorLog: String?
 
     /// The directory holding the main config; relative `include` paths resolve against it.
     var configDirectory: String {

@@ -26,9 +26,11 @@ enum ServeCommand {
         if options.workerMode {
             return WorkerCommand.run(options: options, paths: paths, console: console)
         }
-        // Before any thread exists, so none of them takes the master's signals; undone below
-        // for `master_process off`, whose signals go through Dispatch sources.
+        // First, before any thread exists: every thread inherits the mask. The master takes its
+        // signals with `sigtimedwait` (see `Master`), the single-process mode with `sigwait`
+        // (see SignalController); the master's set includes the single-process one.
         Master.blockSignals()
+        SignalController.blockHandledSignals()
         let loaded: LoadedConfiguration
         do {
             loaded = try ConfigurationLoader.load(paths: paths, globalDirectives: options.globalDirectives)
@@ -57,7 +59,6 @@ enum ServeCommand {
         if main.masterProcess {
             return MasterCommand.run(loaded: loaded, options: options, paths: paths, console: console, errorLog: errorLog)
         }
-        Master.unblockSignals()
         let runtime = HTTPRuntime(config: http, prefix: paths.prefix, mainErrorLog: errorLog, serverVersion: VersionCommand.version)
         let threads: Int = switch main.workerProcesses {
         case .auto: System.coreCount
@@ -81,17 +82,17 @@ enum ServeCommand {
             return 1
         }
 
-        if let problem = writePidFile(main.pidPath) {
+        // A signal sent as soon as the pid file appears waits (blocked since the start) for
+        // `run()`: it is never lost and never takes its default action (SIGHUP's would kill).
+        let controller = SignalController(server: server, errorLog: errorLog, paths: paths, options: options, pidPath: main.pidPath)
+        if let problem = controller.writePidFile() {
             console.report(problem)
             errorLog.log(.emerg, problem.message)
             return 1
         }
         errorLog.log(.notice, "swhost/\(VersionCommand.version) started, pid \(getpid())")
         if Daemon.isDaemonChild { Daemon.detachStandardError() }
-
-        let controller = SignalController(server: server, errorLog: errorLog, paths: paths, options: options, pidPath: main.pidPath)
-        controller.install()
-        dispatchMain()
+        controller.run()
     }
 
     static func openErrorLog(_ main: MainConfig) -> Result<ErrorLog, ConfigDiagnostic> {

@@ -11,6 +11,13 @@ import SWHostLog
 
 /// The signals a running swhost answers, with nginx's meanings, on one serial queue.
 ///
+/// Signals are blocked in every thread from the start (`blockHandledSignals`) and taken with
+/// `sigwait` on the main thread (`run`), so none is lost or acts by default: not one sent while
+/// the server is starting, nor one sent the moment the pid file appears. (Dispatch signal
+/// sources lost such signals: their handler is installed asynchronously, and `dispatchMain()`
+/// parks the main thread in `sigsuspend` with every signal unblocked, so a signal that came
+/// first met SIG_IGN there and was discarded, or SIGHUP's default action killed the server.)
+///
 /// Until the master/worker pool lands this process serves by itself, so `HUP` reloads in place:
 /// the new configuration is validated first, and applied to new requests when its listen
 /// addresses are the ones already bound (a change of addresses needs a restart for now).
@@ -22,9 +29,11 @@ final class SignalController: @unchecked Sendable {
     private let options: CommandLineOptions
     private let pidPath: String
     private let queue = DispatchQueue(label: "swhost.signals")
-    private var sources: [any DispatchSourceSignal] = []
     private var stopping = false
     private var generation = 1
+    /// True once this process has written the pid file: a stop before that leaves the file alone
+    /// (it may be another server's).
+    private var ownsPidFile = false
 
     init(server: VirtualHostServer, errorLog: ErrorLog, paths: RuntimePaths, options: CommandLineOptions, pidPath: String) {
         self.server = server
@@ -34,14 +43,50 @@ final class SignalController: @unchecked Sendable {
         self.pidPath = pidPath
     }
 
-    func install() {
+    /// The signals the controller answers.
+    static let handledSignals: [Int32] = [SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGHUP]
+
+    private static var handledSet: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in handledSignals { sigaddset(&set, number) }
+        return set
+    }
+
+    /// Blocks the handled signals in the calling thread; call it on the main thread first thing,
+    /// before any other thread exists, so that every thread (NIO's event loops included) inherits
+    /// the mask and the signals wait for `run()`. A process this one spawns must reset its mask
+    /// (`posix_spawnattr_setsigmask`).
+    static func blockHandledSignals() {
+        var set = handledSet
+        pthread_sigmask(SIG_BLOCK, &set, nil)
         signal(SIGPIPE, SIG_IGN)
-        for (number, action) in [(SIGTERM, stopFast), (SIGINT, stopFast), (SIGQUIT, stopGracefully), (SIGUSR1, reopenLogs), (SIGHUP, reload)] as [(Int32, () -> Void)] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler(handler: action)
-            source.resume()
-            sources.append(source)
+    }
+
+    /// Takes the handled signals, one at a time, on the calling thread (the main thread) and
+    /// runs their actions on the controller's queue; never returns (a stop exits the process).
+    func run() -> Never {
+        var set = Self.handledSet
+        while true {
+            var number: Int32 = 0
+            guard sigwait(&set, &number) == 0 else { continue }
+            let action: @Sendable () -> Void = switch number {
+            case SIGTERM, SIGINT: { self.stopFast() }
+            case SIGQUIT: { self.stopGracefully() }
+            case SIGUSR1: { self.reopenLogs() }
+            default: { self.reload() }
+            }
+            queue.async(execute: action)
+        }
+    }
+
+    /// Writes the pid file, and notes that this process owns it, on the queue where the
+    /// controller's state lives (signals are taken only after this, by `run()`).
+    func writePidFile() -> ConfigDiagnostic? {
+        queue.sync {
+            if let problem = ServeCommand.writePidFile(pidPath) { return problem }
+            ownsPidFile = true
+            return nil
         }
     }
 
@@ -99,7 +144,7 @@ final class SignalController: @unchecked Sendable {
 
     private func exitProcess(_ status: Int32) {
         LogFileRegistry.shared.flushAll()
-        unlink(pidPath)
+        if ownsPidFile { unlink(pidPath) }
         exit(status)
     }
 }

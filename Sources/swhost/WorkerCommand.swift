@@ -26,8 +26,8 @@ enum WorkerCommand {
         // The master's signals, meaningless here.
         for number in [SIGHUP, SIGWINCH, SIGTTIN, SIGTTOU, SIGUSR2] { signal(number, SIG_IGN) }
         // The worker's own signals stay pending from now on (every thread inherits the mask)
-        // until the Dispatch sources take them: a QUIT sent by a reload while this worker is
-        // still starting must neither kill it nor be lost.
+        // until `WorkerSignalController.run()` takes them: a QUIT sent by a reload while this
+        // worker is still starting must neither kill it nor be lost.
         WorkerSignalController.blockSignals()
 
         let loaded: LoadedConfiguration
@@ -62,8 +62,6 @@ enum WorkerCommand {
         for fd in handoff.descriptors.values where !used.contains(fd) { close(fd) }
 
         let server = VirtualHostServer(runtime: runtime, threads: 1)
-        let controller = WorkerSignalController(server: server, errorLog: errorLog)
-        controller.install()
         let started = DispatchSemaphore(value: 0)
         let failure = NIOLockedValueBox<String?>(nil)
         Task {
@@ -79,7 +77,6 @@ enum WorkerCommand {
             errorLog.log(.emerg, message)
             return 1
         }
-        controller.markStarted()
-        dispatchMain()
+        WorkerSignalController(server: server, errorLog: errorLog).run()
     }
 }

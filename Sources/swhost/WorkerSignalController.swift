@@ -9,63 +9,60 @@ import SWHostLog
 
 /// A worker's signals, sent by its master: QUIT graceful stop (stop accepting, finish in-flight
 /// requests, close idle connections, exit 0), TERM/INT fast stop, USR1 reopen the log files.
-/// A QUIT that arrives while the listeners are still being adopted is acted on once they are.
+///
+/// As in `SignalController`: the signals are blocked from the worker's first instruction (every
+/// thread inherits the mask) and taken with `sigwait` on the main thread once the listeners are
+/// adopted, so a QUIT that a reload sends while this worker is still starting is neither lost
+/// nor fatal; it is acted on as soon as there is something to quiesce.
 final class WorkerSignalController: @unchecked Sendable {
     // @unchecked: the mutable state is touched only on `queue`.
     private let server: VirtualHostServer
     private let errorLog: ErrorLog
     private let queue = DispatchQueue(label: "swhost.worker.signals")
-    private var sources: [any DispatchSourceSignal] = []
-    private var started = false
-    private var quitRequested = false
     private var quitting = false
+
+    static let handledSignals: [Int32] = [SIGQUIT, SIGTERM, SIGINT, SIGUSR1]
+
+    private static var handledSet: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in handledSignals { sigaddset(&set, number) }
+        return set
+    }
+
+    /// Blocks the worker's signals in the calling thread and the threads it starts later, so
+    /// they stay pending until `run()`. (Not `SIG_IGN`: that discards a pending signal.)
+    static func blockSignals() {
+        var set = handledSet
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
 
     init(server: VirtualHostServer, errorLog: ErrorLog) {
         self.server = server
         self.errorLog = errorLog
     }
 
-    static let handledSignals: [Int32] = [SIGQUIT, SIGTERM, SIGINT, SIGUSR1]
-
-    /// Blocks the worker's signals in the calling thread and the threads it starts later, so
-    /// they stay pending until `install()`. (Not `SIG_IGN`: that discards a pending signal.)
-    static func blockSignals() {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for number in handledSignals { sigaddset(&set, number) }
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-    }
-
-    /// Dispatch takes the blocked signals through a signalfd, including one already pending.
-    func install() {
-        let actions: [(Int32, () -> Void)] = [(SIGQUIT, quit), (SIGTERM, stopFast), (SIGINT, stopFast), (SIGUSR1, reopenLogs)]
-        for (number, action) in actions {
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler(handler: action)
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    /// The listeners are adopted: a pending QUIT can now quiesce them.
-    func markStarted() {
-        queue.async {
-            self.started = true
-            if self.quitRequested { self.quit() }
+    /// Takes the signals on the calling (main) thread, acts on `queue`; never returns.
+    func run() -> Never {
+        var set = Self.handledSet
+        while true {
+            var number: Int32 = 0
+            guard sigwait(&set, &number) == 0 else { continue }
+            let action: @Sendable () -> Void = switch number {
+            case SIGQUIT: { self.quit() }
+            case SIGUSR1: { self.reopenLogs() }
+            default: { self.exitProcess() }
+            }
+            queue.async(execute: action)
         }
     }
 
     private func quit() {
-        quitRequested = true
-        guard started, !quitting else { return }
+        guard !quitting else { return }
         quitting = true
         server.quiesce().whenComplete { _ in
             self.queue.async { self.exitProcess() }
         }
-    }
-
-    private func stopFast() {
-        exitProcess()
     }
 
     private func reopenLogs() {

@@ -14,8 +14,6 @@ do {
     exit(1)
 }
 
-let console = Console(errorLogPath: options.errorLogPath)
-
 if options.showHelp || options.showVersion {
     VersionCommand.run(configureOptions: options.showConfigureOptions)
     if options.showHelp {
@@ -26,13 +24,14 @@ if options.showHelp || options.showVersion {
 }
 
 let paths = RuntimePaths(options: options)
+let console = Console(errorLogPath: paths.earlyErrorLog)
 
 if options.testConfig {
-    exit(ConfigTestCommand.run(options: options, paths: paths, console: console))
+    ConfigTestCommand.run(options: options, paths: paths, console: console)
 }
 
 if let signal = options.signal {
-    exit(SignalCommand.run(signal, options: options, paths: paths, console: console))
+    SignalCommand.run(signal, options: options, paths: paths, console: console)
 }
 
 exit(ServeCommand.run(options: options, paths: paths, console: console))
