@@ -19,11 +19,13 @@ extension Master {
         case SIGQUIT:
             guard mode == .running else { return }
             errorLog.log(.notice, "signal \(number) (SIGQUIT) received, shutting down")
+            errorLog.log(.notice, "gracefully shutting down")
             mode = .stoppingGracefully
             pending = [:]
             for pid in Array(workers.keys) { quit(pid) }
         case SIGUSR1:
             errorLog.log(.notice, "signal \(number) (SIGUSR1) received, reopening logs")
+            errorLog.log(.notice, "reopening logs")
             reopenLogs()
             for pid in workers.keys { kill(pid, SIGUSR1) }
         case SIGWINCH:
@@ -136,6 +138,9 @@ extension Master {
         let previous = current
         generation += 1
         plan = newPlan
+        // Old workers hold their own copies of the previous snapshot.
+        if let old = snapshot { close(old) }
+        snapshot = makeSnapshot(newPlan)
         slotSockets = newSlots
         unixSockets = newUnix
         slotCount = newPlan.workerCount

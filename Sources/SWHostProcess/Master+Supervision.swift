@@ -75,10 +75,13 @@ extension Master {
         let passed = descriptors(slot: slot)
         var map: [String: Int32] = [:]
         for (index, entry) in passed.enumerated() { map[entry.key.description] = Int32(3 + index) }
-        let handoff = WorkerHandoff(descriptors: map, masterPID: getpid(), slot: slot, generation: generation)
+        let handoff = WorkerHandoff(
+            descriptors: map, masterPID: getpid(), slot: slot, generation: generation,
+            configDescriptor: snapshot.map { _ in Int32(3 + passed.count) }
+        )
         let result = WorkerSpawner.spawn(
             executable: executable, arguments: ["swhost"] + workerArguments,
-            descriptors: passed.map(\.fd), extraEnvironment: handoff.environment
+            descriptors: passed.map(\.fd) + (snapshot.map { [$0] } ?? []), extraEnvironment: handoff.environment
         )
         switch result {
         case .failure(let error):

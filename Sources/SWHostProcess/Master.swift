@@ -66,6 +66,8 @@ public final class Master {
     /// Sockets to close once the listed processes are gone (listeners a reload removed).
     var retiring: [(descriptors: [Int32], until: Set<pid_t>)] = []
     var mode = Mode.running
+    /// The current generation's `ConfigSnapshot` file.
+    var snapshot: Int32?
     /// After WINCH: no workers until the next reload or TTIN.
     var workersStopped = false
 
@@ -123,6 +125,7 @@ public final class Master {
             for _ in 0..<slotCount {
                 slotSockets.append(try openSlot(plan.listeners, existing: [:], opened: &opened))
             }
+            snapshot = makeSnapshot(plan)
         } catch {
             for fd in opened { close(fd) }
             slotSockets = []
@@ -184,10 +187,22 @@ public final class Master {
             if case .unix(let path) = key { unlink(path) }
         }
         for entry in retiring { for fd in entry.descriptors { close(fd) } }
+        if let snapshot { close(snapshot) }
         unlink(pidPath)
         errorLog.log(.notice, "exit")
         LogFileRegistry.shared.flushAll()
         return 0
+    }
+
+    /// The plan's parsed configuration in an anonymous file; nil (workers read the files) when
+    /// there is none or it cannot be written.
+    func makeSnapshot(_ plan: MasterPlan) -> Int32? {
+        guard !plan.configDirectives.isEmpty else { return nil }
+        guard let fd = ConfigSnapshot.anonymousFile(ConfigSnapshot.encode(plan.configDirectives)) else {
+            errorLog.log(.alert, "could not write the configuration snapshot (\(errno): \(String(cString: strerror(errno)))); workers read the files")
+            return nil
+        }
+        return fd
     }
 
     static func now() -> Double {

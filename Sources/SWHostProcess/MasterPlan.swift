@@ -23,18 +23,19 @@ public struct MasterPlan: Sendable {
     public var workerCount: Int
     /// `worker_shutdown_timeout`; nil waits for in-flight requests as long as they take.
     public var shutdownTimeout: Duration?
-    /// Virtual servers by name, to report what a reload added, removed or changed.
-    public var serverNames: [String]
+    /// The parsed configuration (includes expanded, `-g` first) the workers of this generation
+    /// compile (`ConfigSnapshot`); empty makes workers read the files themselves.
+    public var configDirectives: [ConfigDirective]
 
-    public init(listeners: [Listener], workerCount: Int, shutdownTimeout: Duration?, serverNames: [String] = []) {
+    public init(listeners: [Listener], workerCount: Int, shutdownTimeout: Duration?, configDirectives: [ConfigDirective] = []) {
         self.listeners = listeners
         self.workerCount = max(1, workerCount)
         self.shutdownTimeout = shutdownTimeout
-        self.serverNames = serverNames
+        self.configDirectives = configDirectives
     }
 
     /// The plan of a compiled configuration. `onlineCPUs` resolves `worker_processes auto`.
-    public init(main: MainConfig, onlineCPUs: Int) {
+    public init(main: MainConfig, onlineCPUs: Int, configDirectives: [ConfigDirective] = []) {
         var listeners: [Listener] = []
         if let http = main.http {
             for key in http.bindAddresses {
@@ -47,6 +48,6 @@ public struct MasterPlan: Sendable {
         case .count(let n): n
         }
         let timeout = main.workerShutdownTimeout.map { Duration.milliseconds($0.milliseconds) }
-        self.init(listeners: listeners, workerCount: count, shutdownTimeout: timeout)
+        self.init(listeners: listeners, workerCount: count, shutdownTimeout: timeout, configDirectives: configDirectives)
     }
 }

@@ -14,29 +14,35 @@ public struct WorkerHandoff: Sendable, Equatable {
     public static let masterVariable = "SWHOST_MASTER_PID"
     public static let slotVariable = "SWHOST_WORKER_SLOT"
     public static let generationVariable = "SWHOST_WORKER_GENERATION"
+    public static let configVariable = "SWHOST_CONFIG_FD"
 
     /// Inherited descriptor per listener address text (`127.0.0.1:8080`, `[::]:80`, `unix:/x`).
     public var descriptors: [String: Int32]
     public var masterPID: pid_t
     public var slot: Int
     public var generation: Int
+    /// The inherited `ConfigSnapshot` file, when the master passed one.
+    public var configDescriptor: Int32?
 
-    public init(descriptors: [String: Int32], masterPID: pid_t, slot: Int, generation: Int) {
+    public init(descriptors: [String: Int32], masterPID: pid_t, slot: Int, generation: Int, configDescriptor: Int32? = nil) {
         self.descriptors = descriptors
         self.masterPID = masterPID
         self.slot = slot
         self.generation = generation
+        self.configDescriptor = configDescriptor
     }
 
     /// `NAME=VALUE` entries for the worker's environment.
     public var environment: [String] {
         let lines = descriptors.sorted { $0.value < $1.value }.map { "\($0.value) \($0.key)" }
-        return [
+        var entries = [
             "\(Self.listenersVariable)=\(lines.joined(separator: "\n"))",
             "\(Self.masterVariable)=\(masterPID)",
             "\(Self.slotVariable)=\(slot)",
             "\(Self.generationVariable)=\(generation)",
         ]
+        if let configDescriptor { entries.append("\(Self.configVariable)=\(configDescriptor)") }
+        return entries
     }
 
     /// Decodes the values `environment` wrote; nil when the listener list is missing or malformed.
@@ -52,7 +58,8 @@ public struct WorkerHandoff: Sendable, Equatable {
         return WorkerHandoff(
             descriptors: descriptors, masterPID: master,
             slot: lookup(slotVariable).flatMap { Int($0) } ?? 0,
-            generation: lookup(generationVariable).flatMap { Int($0) } ?? 1
+            generation: lookup(generationVariable).flatMap { Int($0) } ?? 1,
+            configDescriptor: lookup(configVariable).flatMap { Int32($0) }
         )
     }
 

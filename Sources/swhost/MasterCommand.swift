@@ -14,7 +14,7 @@ enum MasterCommand {
     static func run(loaded: LoadedConfiguration, options: CommandLineOptions, paths: RuntimePaths, console: Console, errorLog: ErrorLog) -> Int32 {
         let main = loaded.compiled.main
         let master = Master(
-            plan: MasterPlan(main: main, onlineCPUs: System.coreCount),
+            plan: MasterPlan(main: main, onlineCPUs: System.coreCount, configDirectives: loaded.parsed.directives),
             errorLog: errorLog,
             pidPath: main.pidPath,
             workerArguments: workerArguments(options: options, paths: paths),
@@ -64,6 +64,6 @@ enum MasterCommand {
         guard loaded.compiled.main.http != nil else {
             return .failure(ConfigDiagnostic(.emerg, "no \"http\" section in configuration"))
         }
-        return .success(MasterPlan(main: loaded.compiled.main, onlineCPUs: System.coreCount))
+        return .success(MasterPlan(main: loaded.compiled.main, onlineCPUs: System.coreCount, configDirectives: loaded.parsed.directives))
     }
 }

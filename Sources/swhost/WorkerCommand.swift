@@ -30,9 +30,21 @@ enum WorkerCommand {
         // worker is still starting must neither kill it nor be lost.
         WorkerSignalController.blockSignals()
 
+        // The generation's configuration as the master validated it; the files on disk only
+        // when the master passed no snapshot.
         let loaded: LoadedConfiguration
         do {
-            loaded = try ConfigurationLoader.load(paths: paths, globalDirectives: options.globalDirectives)
+            if let fd = handoff.configDescriptor {
+                let bytes = ConfigSnapshot.read(descriptor: fd)
+                close(fd)
+                guard let directives = bytes.flatMap(ConfigSnapshot.decode) else {
+                    console.say("[emerg] unreadable configuration snapshot from the master")
+                    return 1
+                }
+                loaded = try ConfigurationLoader.compile(directives: directives, paths: paths)
+            } else {
+                loaded = try ConfigurationLoader.load(paths: paths, globalDirectives: options.globalDirectives)
+            }
         } catch {
             console.report(error)
             return 1

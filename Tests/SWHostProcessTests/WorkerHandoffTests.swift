@@ -11,14 +11,16 @@ import Testing
     @Test func environmentRoundTripsEveryListener() {
         let handoff = WorkerHandoff(
             descriptors: ["127.0.0.1:8080": 3, "[::]:8080": 4, "unix:/tmp/a b.sock": 5],
-            masterPID: 4242, slot: 2, generation: 7
+            masterPID: 4242, slot: 2, generation: 7, configDescriptor: 6
         )
-        var table: [String: String] = [:]
-        for entry in handoff.environment {
-            let parts = entry.split(separator: "=", maxSplits: 1)
-            table[String(parts[0])] = String(parts[1])
+        for sent in [handoff, WorkerHandoff(descriptors: ["0.0.0.0:80": 3], masterPID: 1, slot: 0, generation: 1)] {
+            var table: [String: String] = [:]
+            for entry in sent.environment {
+                let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                table[String(parts[0])] = String(parts[1])
+            }
+            #expect(WorkerHandoff.decode { table[$0] } == sent)
         }
-        #expect(WorkerHandoff.decode { table[$0] } == handoff)
     }
 
     @Test func missingListenerListIsNotAHandoff() {
@@ -78,5 +80,36 @@ import Testing
         let second = try ListenSocket.open(.unix(path), backlog: 4, reusePort: false)
         close(second)
         unlink(path)
+    }
+}
+
+@Suite struct ConfigSnapshotTests {
+    @Test func parsedConfigurationRoundTripsWithLocationsAndQuoting() throws {
+        let text = """
+            worker_processes 2;
+            http {
+                server {
+                    listen 127.0.0.1:8080;
+                    location / { return 200 "a b;{}"; }
+                }
+            }
+
+            """
+        let directives = try ConfigParser.parse(text: text, fileName: "/etc/swhost/swhost.conf")
+        let bytes = ConfigSnapshot.encode(directives)
+        #expect(ConfigSnapshot.decode(bytes) == directives)
+        // Truncated or foreign bytes are refused, not half-read.
+        #expect(ConfigSnapshot.decode(Array(bytes.dropLast())) == nil)
+        #expect(ConfigSnapshot.decode(Array("worker_processes 2;".utf8)) == nil)
+    }
+
+    @Test func anonymousFileHoldsTheBytesAndHasNoName() throws {
+        let bytes = ConfigSnapshot.encode([ConfigDirective(name: "daemon", arguments: [], block: nil, location: SourceLocation(file: "x", line: 1))])
+        let fd = try #require(ConfigSnapshot.anonymousFile(bytes))
+        defer { close(fd) }
+        #expect(fd >= 64)
+        #expect(ConfigSnapshot.read(descriptor: fd) == bytes)
+        var info = stat()
+        #expect(fstat(fd, &info) == 0 && info.st_nlink == 0)
     }
 }
