@@ -108,6 +108,16 @@ extension Master {
         return true
     }
 
+    /// SIGUSR2 from a worker (`worker_max_requests` reached): the slot gets a fresh worker as
+    /// soon as this one, told to QUIT, has stopped accepting.
+    func replace(worker pid: pid_t) {
+        guard mode == .running, let worker = workers[pid], current[worker.slot] == pid else { return }
+        errorLog.log(.notice, "worker process \(pid) reached worker_max_requests, replacing it")
+        current[worker.slot] = nil
+        quit(pid)
+        pending[worker.slot] = PendingSpawn(notBefore: Self.now(), waitFor: pid)
+    }
+
     /// Asks a worker to finish its requests and exit, with `worker_shutdown_timeout` as deadline.
     func quit(_ pid: pid_t) {
         guard workers[pid] != nil else { return }

@@ -92,7 +92,7 @@ public final class Master {
     }
 
     /// The signals the master takes with `sigtimedwait`.
-    static let handledSignals: [Int32] = [SIGCHLD, SIGHUP, SIGQUIT, SIGTERM, SIGINT, SIGUSR1, SIGWINCH, SIGTTIN, SIGTTOU]
+    static let handledSignals: [Int32] = [SIGCHLD, SIGHUP, SIGQUIT, SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTTIN, SIGTTOU]
 
     /// Blocks the master's signals in the calling thread and every thread started after it, and
     /// ignores SIGPIPE. Call first thing, before any thread exists (so none can take them).
@@ -165,7 +165,11 @@ public final class Master {
             var timeout = timespec(tv_sec: Int(wait), tv_nsec: Int((wait - Double(Int(wait))) * 1e9))
             var info = siginfo_t()
             let number = sigtimedwait(&set, &info, &timeout)
-            if number > 0 { handle(signal: number) }
+            if number == SIGUSR2 {
+                replace(worker: info._sifields._kill.si_pid)
+            } else if number > 0 {
+                handle(signal: number)
+            }
             reap()
         }
     }

@@ -89,6 +89,11 @@ enum WorkerCommand {
             errorLog.log(.emerg, message)
             return 1
         }
-        WorkerSignalController(server: server, errorLog: errorLog).run()
+        let controller = WorkerSignalController(server: server, errorLog: errorLog)
+        if main.workerMaxRequests > 0 {
+            let jitter = main.workerMaxRequestsJitter > 0 ? Int.random(in: 0...main.workerMaxRequestsJitter) : 0
+            controller.recycle(after: main.workerMaxRequests + jitter, masterPID: handoff.masterPID)
+        }
+        controller.run()
     }
 }

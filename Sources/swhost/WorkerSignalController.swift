@@ -20,6 +20,7 @@ final class WorkerSignalController: @unchecked Sendable {
     private let errorLog: ErrorLog
     private let queue = DispatchQueue(label: "swhost.worker.signals")
     private var quitting = false
+    private var recycleTimer: (any DispatchSourceTimer)?
 
     static let handledSignals: [Int32] = [SIGQUIT, SIGTERM, SIGINT, SIGUSR1]
 
@@ -55,6 +56,21 @@ final class WorkerSignalController: @unchecked Sendable {
             }
             queue.async(execute: action)
         }
+    }
+
+    /// `worker_max_requests`: once this worker has served `limit` requests, ask the master
+    /// (SIGUSR2) to replace it; the master starts the slot's next worker and sends this one QUIT.
+    func recycle(after limit: Int, masterPID: pid_t) {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
+        timer.setEventHandler { [self] in
+            guard server.counters.snapshot.requests >= limit else { return }
+            recycleTimer?.cancel()
+            errorLog.log(.notice, "worker_max_requests \(limit) reached, asking the master for a replacement")
+            kill(masterPID, SIGUSR2)
+        }
+        recycleTimer = timer
+        timer.resume()
     }
 
     private func quit() {

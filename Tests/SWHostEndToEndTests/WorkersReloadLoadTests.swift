@@ -33,70 +33,21 @@ extension WorkersTests {
         let server = try startPool(prefix: prefix, port: port, workers: 2)
         defer { server.stop() }
 
-        let tally = LoadTally()
-        let clients = 4
-        let done = DispatchGroup()
-        for id in 0..<clients {
-            done.enter()
-            Thread.detachNewThread {
-                defer { done.leave() }
-                var client: RawHTTPClient? = nil
-                while !tally.stopped {
-                    if client == nil { client = try? RawHTTPClient(port: port) }
-                    guard let connection = client else {
-                        tally.update { $0.failed += 1; $0.failures.append("connect failed") }
-                        usleep(10_000)
-                        continue
-                    }
-                    do {
-                        let response = try connection.request(path: "/")
-                        let body = response.bodyString
-                        if response.status == 200, body.hasPrefix("v"), Int(body.dropFirst()) != nil {
-                            tally.update { $0.ok += 1; $0.lastBodies[id] = body }
-                        } else {
-                            tally.update { $0.failed += 1; $0.failures.append("status \(response.status) body \(body)") }
-                        }
-                        if response.headers["Connection"]?.lowercased() == "close" {
-                            connection.close()
-                            client = nil
-                        }
-                    } catch {
-                        // Nothing of a response arrived: the server closed the idle connection
-                        // between requests, which a client may retry. Anything else is a failure.
-                        let partial = !connection.bufferedBytes.isEmpty
-                        tally.update {
-                            if partial {
-                                $0.failed += 1
-                                $0.failures.append("\(error)")
-                            } else {
-                                $0.closedBetween += 1
-                            }
-                        }
-                        connection.close()
-                        client = nil
-                    }
-                }
-                client?.close()
-            }
-        }
-
         var reloadTimes: [Double] = []
         let reloads = 8
-        for version in 2...(reloads + 1) {
+        let summary = KeepAliveLoad.run(port: port, clients: 4) {
+            for version in 2...(reloads + 1) {
+                usleep(300_000)
+                _ = try? prefix.write("sites-enabled/site", WorkersConfig.site(port: port, body: "v\(version)"))
+                let start = ContinuousClock.now
+                server.signal(SIGHUP)
+                let served = eventually(timeout: .seconds(10)) { fetchBody(port: port) == "v\(version)" }
+                #expect(served, "generation serving v\(version) never answered")
+                let elapsed = ContinuousClock.now - start
+                reloadTimes.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+            }
             usleep(300_000)
-            try prefix.write("sites-enabled/site", WorkersConfig.site(port: port, body: "v\(version)"))
-            let start = ContinuousClock.now
-            server.signal(SIGHUP)
-            let served = eventually(timeout: .seconds(10)) { fetchBody(port: port) == "v\(version)" }
-            #expect(served, "generation serving v\(version) never answered")
-            let elapsed = ContinuousClock.now - start
-            reloadTimes.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
         }
-        usleep(300_000)
-        tally.stop()
-        done.wait()
-
-        let summary = tally.lock_summary()
         let times = reloadTimes.map { String(format: "%.0f", $0) }.joined(separator: ",")
         print("reload loop: \(reloads) reloads, ok=\(summary.ok) failed=\(summary.failed) closedBetween=\(summary.closedBetween) reload-ms=[\(times)]")
         try? "ok=\(summary.ok) failed=\(summary.failed) closedBetween=\(summary.closedBetween) reload-ms=[\(times)]\n"
@@ -109,10 +60,97 @@ extension WorkersTests {
     }
 }
 
-extension LoadTally {
-    fileprivate func lock_summary() -> (ok: Int, failed: Int, closedBetween: Int, failures: [String], lastBodies: [Int: String]) {
-        var result: (Int, Int, Int, [String], [Int: String]) = (0, 0, 0, [], [:])
-        update { result = ($0.ok, $0.failed, $0.closedBetween, $0.failures, $0.lastBodies) }
-        return result
+/// Keep-alive clients requesting `/` continuously while `during` runs.
+enum KeepAliveLoad {
+    struct Summary {
+        var ok: Int
+        var failed: Int
+        var closedBetween: Int
+        var failures: [String]
+        var lastBodies: [Int: String]
+    }
+
+    static func run(port: Int, clients: Int, during: () -> Void) -> Summary {
+        let tally = LoadTally()
+        let done = DispatchGroup()
+        for id in 0..<clients {
+            done.enter()
+            Thread.detachNewThread {
+                defer { done.leave() }
+                clientLoop(id: id, port: port, tally: tally)
+            }
+        }
+        during()
+        tally.stop()
+        done.wait()
+        var summary = Summary(ok: 0, failed: 0, closedBetween: 0, failures: [], lastBodies: [:])
+        tally.update { summary = Summary(ok: $0.ok, failed: $0.failed, closedBetween: $0.closedBetween, failures: $0.failures, lastBodies: $0.lastBodies) }
+        return summary
+    }
+
+    private static func clientLoop(id: Int, port: Int, tally: LoadTally) {
+        var client: RawHTTPClient? = nil
+        while !tally.stopped {
+            if client == nil { client = try? RawHTTPClient(port: port) }
+            guard let connection = client else {
+                tally.update { $0.failed += 1; $0.failures.append("connect failed") }
+                usleep(10_000)
+                continue
+            }
+            do {
+                let response = try connection.request(path: "/")
+                let body = response.bodyString
+                if response.status == 200, body.hasPrefix("v"), Int(body.dropFirst()) != nil {
+                    tally.update { $0.ok += 1; $0.lastBodies[id] = body }
+                } else {
+                    tally.update { $0.failed += 1; $0.failures.append("status \(response.status) body \(body)") }
+                }
+                if response.headers["Connection"]?.lowercased() == "close" {
+                    connection.close()
+                    client = nil
+                }
+            } catch {
+                // Nothing of a response arrived: the server closed the idle connection
+                // between requests, which a client may retry. Anything else is a failure.
+                let partial = !connection.bufferedBytes.isEmpty
+                tally.update {
+                    if partial {
+                        $0.failed += 1
+                        $0.failures.append("\(error)")
+                    } else {
+                        $0.closedBetween += 1
+                    }
+                }
+                connection.close()
+                client = nil
+            }
+        }
+        client?.close()
+    }
+}
+
+extension WorkersTests {
+    /// gunicorn's `max_requests`: a worker past its limit is replaced on its slot, gracefully,
+    /// while keep-alive clients go on without a failed response.
+    @Test func workerMaxRequestsRecyclesWithoutFailedRequests() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 2)
+        defer { prefix.cleanup() }
+        try prefix.write("etc/swhost.conf", WorkersConfig.main(workers: 2) + "worker_max_requests 300;\nworker_max_requests_jitter 50;\n")
+        let server = try startPool(prefix: prefix, port: port, workers: 2)
+        defer { server.stop() }
+        let first = ProcessTable.children(of: server.pid)
+        let summary = KeepAliveLoad.run(port: port, clients: 4) {
+            _ = eventually(timeout: .seconds(20)) {
+                prefix.read("logs/error.log").components(separatedBy: "reached worker_max_requests, replacing").count > 3
+            }
+        }
+        print("max requests: ok=\(summary.ok) failed=\(summary.failed) closedBetween=\(summary.closedBetween)")
+        #expect(summary.failed == 0, "failures: \(summary.failures.prefix(5))")
+        #expect(prefix.read("logs/error.log").components(separatedBy: "reached worker_max_requests, replacing").count > 3)
+        #expect(eventually {
+            let now = ProcessTable.children(of: server.pid)
+            return now.count == 2 && now.isDisjoint(with: first)
+        })
     }
 }

@@ -160,3 +160,24 @@ import Glibc
         #expect(!prefix.exists("run/swhost.pid"))
     }
 }
+
+extension WorkersTests {
+    /// Workers compile their generation's configuration as the master validated it: a worker
+    /// respawned after the files were broken on disk (no reload yet) still serves.
+    @Test func workerRespawnedAfterTheFilesBrokeServesItsGeneration() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 2)
+        defer { prefix.cleanup() }
+        let server = try startPool(prefix: prefix, port: port, workers: 2)
+        defer { server.stop() }
+        try prefix.write("sites-enabled/site", "server {\n    listen 127.0.0.1:\(port);\n    broken\n")
+        let victim = ProcessTable.children(of: server.pid).min()!
+        kill(victim, SIGKILL)
+        #expect(eventually {
+            let now = ProcessTable.children(of: server.pid)
+            return now.count == 2 && !now.contains(victim) && now.allSatisfy(ProcessTable.hasEventLoop)
+        })
+        for _ in 0..<20 { #expect(fetchBody(port: port) == "v1") }
+        #expect(!prefix.read("logs/error.log").contains("[emerg]"))
+    }
+}
