@@ -15,6 +15,7 @@ extension Master {
             let pid = waitpid(-1, &raw, WNOHANG)
             if pid <= 0 { return }
             guard let worker = workers.removeValue(forKey: pid) else { continue }
+            if let heartbeat = worker.heartbeat { close(heartbeat) }
             let status = WaitStatus(raw: raw)
             let expected = worker.quitting || mode != .running
             errorLog.log(expected && status.isSuccess ? .notice : .alert, "worker process \(pid) \(status)")
@@ -51,6 +52,7 @@ extension Master {
                 workers[pid]?.killDeadline = nil
             }
         }
+        checkHeartbeats()
         if case .stoppingFast(let deadline) = mode, now >= deadline {
             for pid in workers.keys { kill(pid, SIGKILL) }
             mode = .stoppingFast(deadline: .infinity)
@@ -75,21 +77,32 @@ extension Master {
         let passed = descriptors(slot: slot)
         var map: [String: Int32] = [:]
         for (index, entry) in passed.enumerated() { map[entry.key.description] = Int32(3 + index) }
-        let handoff = WorkerHandoff(
-            descriptors: map, masterPID: getpid(), slot: slot, generation: generation,
-            configDescriptor: snapshot.map { _ in Int32(3 + passed.count) }
-        )
+        var extra: [Int32] = []
+        var handoff = WorkerHandoff(descriptors: map, masterPID: getpid(), slot: slot, generation: generation)
+        if let snapshot {
+            handoff.configDescriptor = Int32(3 + passed.count + extra.count)
+            extra.append(snapshot)
+        }
+        let heartbeat = plan.workerTimeout != nil ? Heartbeat.create() : nil
+        if let heartbeat {
+            handoff.heartbeatDescriptor = Int32(3 + passed.count + extra.count)
+            extra.append(heartbeat)
+        }
         let result = WorkerSpawner.spawn(
             executable: executable, arguments: ["swhost"] + workerArguments,
-            descriptors: passed.map(\.fd) + (snapshot.map { [$0] } ?? []), extraEnvironment: handoff.environment
+            descriptors: passed.map(\.fd) + extra, extraEnvironment: handoff.environment
         )
         switch result {
         case .failure(let error):
+            if let heartbeat { close(heartbeat) }
             errorLog.log(.alert, error.description)
             pending[slot] = PendingSpawn(notBefore: Self.now() + 1, waitFor: nil)
         case .success(let pid):
             let inodes = Set(passed.compactMap { ListenSocket.inode(of: $0.fd) })
-            workers[pid] = Worker(slot: slot, generation: generation, started: Self.now(), inodes: inodes, descriptorCount: passed.count)
+            workers[pid] = Worker(
+                slot: slot, generation: generation, started: Self.now(), inodes: inodes,
+                descriptorCount: passed.count, heartbeat: heartbeat
+            )
             current[slot] = pid
             errorLog.log(.notice, "start worker process \(pid)")
         }
@@ -106,6 +119,25 @@ extension Master {
             if stat("/proc/\(pid)/fd/\(fd)", &info) == 0, worker.inodes.contains(UInt64(info.st_ino)) { return false }
         }
         return true
+    }
+
+    /// `worker_timeout`: kills a serving worker whose event loop has not stamped its heartbeat
+    /// for that long (counted from its start until the first stamp); the respawn follows.
+    func checkHeartbeats() {
+        guard let timeout = plan.workerTimeout, mode == .running else { return }
+        let (seconds, attoseconds) = timeout.components
+        let limit = Int64(seconds) * 1000 + Int64(attoseconds / 1_000_000_000_000_000)
+        let now = Heartbeat.nowMilliseconds()
+        for (pid, worker) in workers where !worker.quitting {
+            guard let fd = worker.heartbeat else { continue }
+            let stamp = Heartbeat.last(fd)
+            let since = stamp > 0 ? stamp : Int64(worker.started * 1000)
+            if now - since > limit {
+                errorLog.log(.alert, "worker process \(pid) has not answered for \(now - since) ms (worker_timeout), killing it")
+                kill(pid, SIGKILL)
+                workers[pid]?.quitting = true
+            }
+        }
     }
 
     /// SIGUSR2 from a worker (`worker_max_requests` reached): the slot gets a fresh worker as

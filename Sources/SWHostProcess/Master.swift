@@ -31,6 +31,8 @@ public final class Master {
         /// Inodes of the listeners it inherited, and how many (at fds 3...).
         var inodes: Set<UInt64>
         var descriptorCount: Int
+        /// The master's copy of the worker's heartbeat file.
+        var heartbeat: Int32?
     }
 
     struct PendingSpawn {

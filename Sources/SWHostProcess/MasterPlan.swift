@@ -23,6 +23,8 @@ public struct MasterPlan: Sendable {
     public var workerCount: Int
     /// `worker_shutdown_timeout`; nil waits for in-flight requests as long as they take.
     public var shutdownTimeout: Duration?
+    /// `worker_timeout`: a worker whose event loop has not run for this long is killed; nil = never.
+    public var workerTimeout: Duration?
     /// The parsed configuration (includes expanded, `-g` first) the workers of this generation
     /// compile (`ConfigSnapshot`); empty makes workers read the files themselves.
     public var configDirectives: [ConfigDirective]
@@ -49,5 +51,6 @@ public struct MasterPlan: Sendable {
         }
         let timeout = main.workerShutdownTimeout.map { Duration.milliseconds($0.milliseconds) }
         self.init(listeners: listeners, workerCount: count, shutdownTimeout: timeout, configDirectives: configDirectives)
+        self.workerTimeout = main.workerTimeout.milliseconds > 0 ? .milliseconds(main.workerTimeout.milliseconds) : nil
     }
 }

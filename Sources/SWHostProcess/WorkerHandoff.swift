@@ -15,6 +15,7 @@ public struct WorkerHandoff: Sendable, Equatable {
     public static let slotVariable = "SWHOST_WORKER_SLOT"
     public static let generationVariable = "SWHOST_WORKER_GENERATION"
     public static let configVariable = "SWHOST_CONFIG_FD"
+    public static let heartbeatVariable = "SWHOST_HEARTBEAT_FD"
 
     /// Inherited descriptor per listener address text (`127.0.0.1:8080`, `[::]:80`, `unix:/x`).
     public var descriptors: [String: Int32]
@@ -23,6 +24,8 @@ public struct WorkerHandoff: Sendable, Equatable {
     public var generation: Int
     /// The inherited `ConfigSnapshot` file, when the master passed one.
     public var configDescriptor: Int32?
+    /// The inherited `Heartbeat` file, when the master watches this worker.
+    public var heartbeatDescriptor: Int32?
 
     public init(descriptors: [String: Int32], masterPID: pid_t, slot: Int, generation: Int, configDescriptor: Int32? = nil) {
         self.descriptors = descriptors
@@ -42,6 +45,7 @@ public struct WorkerHandoff: Sendable, Equatable {
             "\(Self.generationVariable)=\(generation)",
         ]
         if let configDescriptor { entries.append("\(Self.configVariable)=\(configDescriptor)") }
+        if let heartbeatDescriptor { entries.append("\(Self.heartbeatVariable)=\(heartbeatDescriptor)") }
         return entries
     }
 
@@ -55,12 +59,14 @@ public struct WorkerHandoff: Sendable, Equatable {
             guard let space = line.firstIndex(of: " "), let fd = Int32(line[..<space]) else { return nil }
             descriptors[String(line[line.index(after: space)...])] = fd
         }
-        return WorkerHandoff(
+        var handoff = WorkerHandoff(
             descriptors: descriptors, masterPID: master,
             slot: lookup(slotVariable).flatMap { Int($0) } ?? 0,
             generation: lookup(generationVariable).flatMap { Int($0) } ?? 1,
             configDescriptor: lookup(configVariable).flatMap { Int32($0) }
         )
+        handoff.heartbeatDescriptor = lookup(heartbeatVariable).flatMap { Int32($0) }
+        return handoff
     }
 
     /// Reads the handoff from this process's environment.

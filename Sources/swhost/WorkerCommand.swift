@@ -5,6 +5,7 @@ import Glibc
 #endif
 import Dispatch
 import NIOConcurrencyHelpers
+import NIOCore
 import CSWHostSystem
 import SWHostConfig
 import SWHostHTTP
@@ -88,6 +89,12 @@ enum WorkerCommand {
         if let message = failure.withLockedValue({ $0 }) {
             errorLog.log(.emerg, message)
             return 1
+        }
+        if let heartbeat = handoff.heartbeatDescriptor {
+            // On the event loop itself: a loop stuck in a handler stops stamping (worker_timeout).
+            server.group.next().scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(500)) { _ in
+                Heartbeat.beat(heartbeat)
+            }
         }
         let controller = WorkerSignalController(server: server, errorLog: errorLog)
         if main.workerMaxRequests > 0 {

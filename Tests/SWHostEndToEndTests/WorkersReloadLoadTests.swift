@@ -34,7 +34,7 @@ extension WorkersTests {
         defer { server.stop() }
 
         var reloadTimes: [Double] = []
-        let reloads = 8
+        let reloads = 20
         let summary = KeepAliveLoad.run(port: port, clients: 4) {
             for version in 2...(reloads + 1) {
                 usleep(300_000)

@@ -181,3 +181,29 @@ extension WorkersTests {
         #expect(!prefix.read("logs/error.log").contains("[emerg]"))
     }
 }
+
+extension WorkersTests {
+    /// `worker_timeout`: a worker whose event loop stops (here: SIGSTOP) is killed and replaced.
+    @Test func stuckWorkerIsKilledAfterWorkerTimeout() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 2)
+        defer { prefix.cleanup() }
+        try prefix.write("etc/swhost.conf", WorkersConfig.main(workers: 2) + "worker_timeout 1s;\n")
+        let server = try startPool(prefix: prefix, port: port, workers: 2)
+        defer { server.stop() }
+        // Healthy workers beat: nobody is killed while idle past the timeout.
+        usleep(1_500_000)
+        #expect(!prefix.read("logs/error.log").contains("worker_timeout"))
+        let victim = ProcessTable.children(of: server.pid).min()!
+        kill(victim, SIGSTOP)
+        #expect(eventually(timeout: .seconds(6)) {
+            let now = ProcessTable.children(of: server.pid)
+            return now.count == 2 && !now.contains(victim)
+        })
+        let log = prefix.read("logs/error.log")
+        #expect(log.contains("worker process \(victim) has not answered for "))
+        #expect(log.contains("worker process \(victim) exited on signal 9"))
+        #expect(eventually { ProcessTable.children(of: server.pid).allSatisfy(ProcessTable.hasEventLoop) })
+        for _ in 0..<20 { #expect(fetchBody(port: port) == "v1") }
+    }
+}
