@@ -74,6 +74,13 @@ enum WorkerCommand {
         let used = Set(inherited.values)
         for fd in handoff.descriptors.values where !used.contains(fd) { close(fd) }
 
+        // Listeners are inherited and the error log is open: give up root now, before any
+        // thread exists, if `user` says so (nginx's `[emerg] setuid(...) failed` ends the
+        // worker; the master retries with backoff).
+        if let user = main.user, let problem = PrivilegeDrop.drop(user: user.name, group: user.group) {
+            errorLog.log(.emerg, problem)
+            return 1
+        }
         let server = VirtualHostServer(runtime: runtime, threads: 1)
         let started = DispatchSemaphore(value: 0)
         let failure = NIOLockedValueBox<String?>(nil)
