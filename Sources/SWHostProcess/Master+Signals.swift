@@ -44,7 +44,10 @@ extension Master {
         case SIGHUP:
             guard mode == .running else { return }
             errorLog.log(.notice, "signal \(number) (SIGHUP) received, reconfiguring")
-            reload()
+            reloadAttempts += 1
+            let refusal = reload()
+            ReloadStatus(attempt: reloadAttempts, generation: generation, succeeded: refusal == nil, message: refusal ?? "")
+                .write(to: ReloadStatus.path(pidPath: pidPath))
         default:
             break // SIGCHLD: reaped after every wakeup.
         }
@@ -88,14 +91,16 @@ extension Master {
     /// sockets; added ones are opened before anything changes; removed ones are closed once the
     /// old workers are gone. Each slot's new worker starts as soon as its old one has stopped
     /// accepting.
-    func reload() {
+    /// Returns nil when the new generation started, else the logged reason it was refused.
+    func reload() -> String? {
         let newPlan: MasterPlan
         switch loadPlan() {
         case .failure(let diagnostic):
             let text = diagnostic.description
             let tag = "[\(diagnostic.level)] "
-            errorLog.log(diagnostic.level, text.hasPrefix(tag) ? String(text.dropFirst(tag.count)) : text)
-            return
+            let message = text.hasPrefix(tag) ? String(text.dropFirst(tag.count)) : text
+            errorLog.log(diagnostic.level, message)
+            return message
         case .success(let loaded):
             newPlan = loaded
         }
@@ -126,7 +131,7 @@ extension Master {
         } catch {
             for fd in opened { close(fd) }
             errorLog.log(.emerg, error.description)
-            return
+            return error.description
         }
 
         // Sockets the new generation does not use: closed once the old workers are gone.
@@ -154,6 +159,7 @@ extension Master {
             pending[slot] = PendingSpawn(notBefore: now, waitFor: previous[slot])
         }
         errorLog.log(.notice, "reconfiguring: generation \(generation), \(slotCount) worker process\(slotCount == 1 ? "" : "es")")
+        return nil
     }
 
     static func name(_ number: Int32) -> String {

@@ -70,6 +70,8 @@ public final class Master {
     var mode = Mode.running
     /// The current generation's `ConfigSnapshot` file.
     var snapshot: Int32?
+    /// HUPs received, for `ReloadStatus`.
+    var reloadAttempts = 0
     /// After WINCH: no workers until the next reload or TTIN.
     var workersStopped = false
 
@@ -157,6 +159,7 @@ public final class Master {
     /// exit status (0 after QUIT/TERM/INT). Must be called on the thread that will stay alive.
     public func run() -> Int32 {
         errorLog.log(.notice, "using \(slotCount) worker process\(slotCount == 1 ? "" : "es"), generation \(generation)")
+        ReloadStatus(attempt: 0, generation: generation, succeeded: true).write(to: ReloadStatus.path(pidPath: pidPath))
         let now = Self.now()
         for slot in 0..<slotCount { pending[slot] = PendingSpawn(notBefore: now, waitFor: nil) }
         var set = Self.signalSet()
@@ -194,6 +197,7 @@ public final class Master {
         }
         for entry in retiring { for fd in entry.descriptors { close(fd) } }
         if let snapshot { close(snapshot) }
+        unlink(ReloadStatus.path(pidPath: pidPath))
         unlink(pidPath)
         errorLog.log(.notice, "exit")
         LogFileRegistry.shared.flushAll()

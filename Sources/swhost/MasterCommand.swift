@@ -4,6 +4,7 @@
 import Glibc
 #endif
 import NIOCore
+import CSWHostSystem
 import SWHostConfig
 import SWHostLog
 import SWHostProcess
@@ -37,6 +38,7 @@ enum MasterCommand {
             return 1
         }
         errorLog.log(.notice, "swhost/\(VersionCommand.version) started, pid \(getpid())")
+        _ = swhost_set_process_name("swhost: master")
         if Daemon.isDaemonChild { Daemon.detachStandardError() }
         return master.run()
     }

@@ -238,3 +238,41 @@ extension WorkersTests {
         #expect(ids(server.pid).uid == "0")
     }
 }
+
+extension WorkersTests {
+    /// `swhost -s reload` waits for the master's verdict: 0 once the new generation started, 1
+    /// with the master's `[emerg]` line when the master refused it (here: an added listener
+    /// whose port another process holds, which the CLI's own validation cannot see).
+    @Test func signalReloadReportsTheMastersOutcome() throws {
+        let port = try FreePort.allocate()
+        let busyPort = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 2)
+        defer { prefix.cleanup() }
+        let server = try startPool(prefix: prefix, port: port, workers: 2)
+        defer { server.stop() }
+
+        try prefix.write("sites-enabled/site", WorkersConfig.site(port: port, body: "v2"))
+        let ok = try runSWHost(arguments: ["-c", "etc/swhost.conf", "-s", "reload"], prefix: prefix)
+        #expect(ok.status == 0)
+        #expect(ok.stderr == "")
+        #expect(eventually { fetchBody(port: port) == "v2" })
+
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = UInt16(busyPort).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(bound == 0 && listen(holder, 4) == 0)
+        try prefix.write("sites-enabled/site", WorkersConfig.site(port: port, body: "v3")
+            + WorkersConfig.site(port: busyPort, body: "other").replacingOccurrences(of: "server_name localhost;", with: "server_name other;"))
+        let refused = try runSWHost(arguments: ["-c", "etc/swhost.conf", "-s", "reload"], prefix: prefix)
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "swhost: [emerg] bind() to 127.0.0.1:\(busyPort) failed (98: Address already in use)\n")
+        #expect(fetchBody(port: port) == "v2")
+        #expect(prefix.exists("run/swhost.pid.reload"))
+    }
+}

@@ -113,3 +113,17 @@ import Testing
         #expect(fstat(fd, &info) == 0 && info.st_nlink == 0)
     }
 }
+
+@Suite struct ReloadStatusTests {
+    @Test func roundTripsThroughItsFile() {
+        let path = "/tmp/swhost-reload-status-\(getpid())"
+        defer { unlink(path) }
+        let refused = ReloadStatus(attempt: 3, generation: 2, succeeded: false, message: "unknown directive \"x\" in /a b/c.conf:9")
+        refused.write(to: path)
+        #expect(ReloadStatus.read(from: path) == refused)
+        let accepted = ReloadStatus(attempt: 4, generation: 3, succeeded: true)
+        accepted.write(to: path)
+        #expect(ReloadStatus.read(from: path) == accepted)
+        #expect(ReloadStatus.read(from: path + ".missing") == nil)
+    }
+}
