@@ -276,3 +276,18 @@ extension WorkersTests {
         #expect(prefix.exists("run/swhost.pid.reload"))
     }
 }
+
+extension WorkersTests {
+    /// A pid file left by a dead master does not stop a new start; it is replaced once the
+    /// listeners are up.
+    @Test func stalePidFileDoesNotStopAStart() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 1)
+        defer { prefix.cleanup() }
+        try prefix.write("run/swhost.pid", "999999\n")
+        let server = try startPool(prefix: prefix, port: port, workers: 1)
+        defer { server.stop() }
+        #expect(eventually { prefix.read("run/swhost.pid") == "\(server.pid)\n" })
+        #expect(fetchBody(port: port) == "v1")
+    }
+}
