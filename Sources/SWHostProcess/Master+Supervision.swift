@@ -121,21 +121,22 @@ extension Master {
         return true
     }
 
-    /// `worker_timeout`: kills a serving worker whose event loop has not stamped its heartbeat
-    /// for that long (counted from its start until the first stamp); the respawn follows.
+    /// `worker_timeout`: kills a worker whose event loop has not stamped its heartbeat for that
+    /// long (counted from its start until the first stamp); the respawn follows. Draining
+    /// workers are watched too: a stuck one would otherwise keep its slot's socket forever.
     func checkHeartbeats() {
         guard let timeout = plan.workerTimeout, mode == .running else { return }
         let (seconds, attoseconds) = timeout.components
         let limit = Int64(seconds) * 1000 + Int64(attoseconds / 1_000_000_000_000_000)
         let now = Heartbeat.nowMilliseconds()
-        for (pid, worker) in workers where !worker.quitting {
+        for (pid, worker) in workers where !worker.killed {
             guard let fd = worker.heartbeat else { continue }
             let stamp = Heartbeat.last(fd)
             let since = stamp > 0 ? stamp : Int64(worker.started * 1000)
             if now - since > limit {
                 errorLog.log(.alert, "worker process \(pid) has not answered for \(now - since) ms (worker_timeout), killing it")
                 kill(pid, SIGKILL)
-                workers[pid]?.quitting = true
+                workers[pid]?.killed = true
             }
         }
     }

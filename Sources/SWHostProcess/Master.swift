@@ -27,6 +27,8 @@ public final class Master {
         var generation: Int
         var started: Double
         var quitting = false
+        /// SIGKILL sent (worker_timeout); only the reap is left.
+        var killed = false
         var killDeadline: Double?
         /// Inodes of the listeners it inherited, and how many (at fds 3...).
         var inodes: Set<UInt64>

@@ -291,3 +291,29 @@ extension WorkersTests {
         #expect(fetchBody(port: port) == "v1")
     }
 }
+
+extension WorkersTests {
+    /// `worker_shutdown_timeout`: a graceful stop does not wait longer than that for a slow
+    /// download; the worker is killed and the master exits 0.
+    @Test func workerShutdownTimeoutBoundsAGracefulStop() throws {
+        let port = try FreePort.allocate()
+        let prefix = try WorkersConfig.prefix(port: port, workers: 1, shutdownTimeout: "1s")
+        defer { prefix.cleanup() }
+        _ = try prefix.write("www/files/big.bin", Data(repeating: 0x62, count: 20 * 1024 * 1024))
+        let server = try startPool(prefix: prefix, port: port, workers: 1)
+        defer { server.stop() }
+        let curl = try ChildProcess(
+            executable: "/usr/bin/curl",
+            arguments: ["-s", "-o", prefix.path("logs/big.out"), "--limit-rate", "2M", "http://127.0.0.1:\(port)/files/big.bin"],
+            stdoutPath: prefix.path("logs/curl.out"), stderrPath: prefix.path("logs/curl.err")
+        )
+        #expect(eventually { (try? FileManager.default.attributesOfItem(atPath: prefix.path("logs/big.out"))[.size] as? Int).map { $0 > 100_000 } ?? false })
+        let start = ContinuousClock.now
+        server.signal(SIGQUIT)
+        #expect(server.child.wait(timeout: .seconds(8)) == 0)
+        #expect(ContinuousClock.now - start < .seconds(5))
+        // The download was cut short (curl 18: partial file).
+        #expect(curl.wait(timeout: .seconds(10)) == 18)
+        #expect(prefix.read("logs/error.log").contains("did not exit in time, killing it"))
+    }
+}
