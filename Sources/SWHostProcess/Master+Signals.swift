@@ -141,6 +141,7 @@ extension Master {
         if !unused.isEmpty { retiring.append((descriptors: unused, until: oldWorkers)) }
 
         let previous = current
+        let previousDirectives = plan.configDirectives
         generation += 1
         plan = newPlan
         // Old workers hold their own copies of the previous snapshot.
@@ -158,7 +159,13 @@ extension Master {
         for slot in 0..<slotCount {
             pending[slot] = PendingSpawn(notBefore: now, waitFor: previous[slot])
         }
-        errorLog.log(.notice, "reconfiguring: generation \(generation), \(slotCount) worker process\(slotCount == 1 ? "" : "es")")
+        let changes = VirtualHostInventory(directives: newPlan.configDirectives)
+            .changes(since: VirtualHostInventory(directives: previousDirectives))
+        var summary = ""
+        for (label, names) in [("added", changes.added), ("removed", changes.removed), ("changed", changes.changed)] where !names.isEmpty {
+            summary += "; \(label): " + names.joined(separator: ", ")
+        }
+        errorLog.log(.notice, "reconfiguring: generation \(generation), \(slotCount) worker process\(slotCount == 1 ? "" : "es")\(summary)")
         return nil
     }
 

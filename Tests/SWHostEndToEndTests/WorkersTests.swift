@@ -77,7 +77,7 @@ import Glibc
             return now.count == 2 && now.isDisjoint(with: old)
         })
         for _ in 0..<20 { #expect(fetchBody(port: port) == "v2") }
-        #expect(prefix.read("logs/error.log").contains("generation 2"))
+        #expect(prefix.read("logs/error.log").contains("reconfiguring: generation 2, 2 worker processes; changed: localhost [127.0.0.1:\(port)]\n"))
     }
 
     @Test func brokenReloadKeepsTheOldWorkersServing() throws {

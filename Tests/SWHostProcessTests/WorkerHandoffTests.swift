@@ -127,3 +127,31 @@ import Testing
         #expect(ReloadStatus.read(from: path + ".missing") == nil)
     }
 }
+
+@Suite struct VirtualHostInventoryTests {
+    private func inventory(_ text: String) throws -> VirtualHostInventory {
+        VirtualHostInventory(directives: try ConfigParser.parse(text: text, fileName: "/x/swhost.conf"))
+    }
+
+    @Test func reportsAddedRemovedAndChangedServersIgnoringLineMoves() throws {
+        let old = try inventory("""
+            http {
+                server { listen 80; server_name a.example; return 200 "a"; }
+                server { listen 80; server_name b.example; return 200 "b"; }
+                server { listen 80; server_name c.example; return 200 "c"; }
+            }
+            """)
+        let new = try inventory("""
+            http {
+
+                server { listen 80; server_name a.example; return 200 "a"; }
+                server { listen 80; server_name b.example; return 200 "b2"; }
+                server { listen 80; server_name d.example; return 200 "d"; }
+            }
+            """)
+        let changes = new.changes(since: old)
+        #expect(changes.added == ["d.example [80]"])
+        #expect(changes.removed == ["c.example [80]"])
+        #expect(changes.changed == ["b.example [80]"])
+    }
+}
