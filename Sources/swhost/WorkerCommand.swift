@@ -12,9 +12,9 @@ import SWHostHTTP
 import SWHostLog
 import SWHostProcess
 
-/// `swhost --worker` (started by the master only): re-read the configuration the master
-/// validated, adopt the listening sockets inherited at fds 3... and serve with one event loop
-/// until the master says stop.
+/// `swhost --worker` (started by the master only): compile the configuration snapshot of its
+/// generation (`ConfigSnapshot`), adopt the listening sockets inherited at fds 3..., drop to
+/// `user` if configured, and serve with one event loop until the master says stop.
 enum WorkerCommand {
     static func run(options: CommandLineOptions, paths: RuntimePaths, console: Console) -> Int32 {
         guard let handoff = WorkerHandoff.fromEnvironment() else {
