@@ -88,10 +88,16 @@ let package = Package(
         .target(name: "SWHostKit", swiftSettings: swiftSettings),
         // Built-in Swift handlers (health, status, echo, hello), registered at startup.
         .target(name: "SWHostHandlers", dependencies: ["SWHostKit"], swiftSettings: swiftSettings),
+        // Master/worker supervision: listening sockets, worker spawning, signals, reload generations.
+        .target(
+            name: "SWHostProcess",
+            dependencies: ["SWHostConfig", "SWHostLog", "CSWHostSystem"],
+            swiftSettings: swiftSettings
+        ),
         // The executable: nginx-compatible command line and wiring only.
         .executableTarget(
             name: "swhost",
-            dependencies: ["SWHostConfig", "SWHostHTTP", "SWHostHTTPCore", "SWHostLog", "SWHostKit", "SWHostHandlers", "CSWHostSystem", "CZlib", "CMagic", "CLibXML2", "CPCRE2"] + nio,
+            dependencies: ["SWHostConfig", "SWHostHTTP", "SWHostHTTPCore", "SWHostLog", "SWHostProcess", "SWHostKit", "SWHostHandlers", "CSWHostSystem", "CZlib", "CMagic", "CLibXML2", "CPCRE2"] + nio,
             swiftSettings: swiftSettings,
             // SwiftPM links SWHostKit into the executable statically; exporting its symbols makes a
             // load_module library (which NEEDs libSWHostKit.so) bind to this copy, so host and
@@ -117,6 +123,7 @@ let package = Package(
         .testTarget(name: "SWHostHTTPTests", dependencies: ["SWHostHTTP", "SWHostConfig", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "SWHostKitTests", dependencies: ["SWHostKit"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostHandlersTests", dependencies: ["SWHostHandlers", "SWHostKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "SWHostProcessTests", dependencies: ["SWHostProcess", "SWHostConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostEndToEndTests", dependencies: ["SWHostTesting", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     ]
 )

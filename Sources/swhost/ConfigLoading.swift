@@ -74,4 +74,11 @@ enum ConfigurationLoader {
         let compiled = try ConfigCompiler.compile(parsed, context: context)
         return LoadedConfiguration(parsed: parsed, compiled: compiled)
     }
+
+    /// Compiles directives parsed elsewhere (a worker's `ConfigSnapshot` from its master).
+    static func compile(directives: [ConfigDirective], paths: RuntimePaths) throws(ConfigDiagnostic) -> LoadedConfiguration {
+        let parsed = ParsedConfig(directives: directives, files: [])
+        let context = ConfigContext(prefix: paths.prefix, configDirectory: paths.configDirectory)
+        return LoadedConfiguration(parsed: parsed, compiled: try ConfigCompiler.compile(parsed, context: context))
+    }
 }

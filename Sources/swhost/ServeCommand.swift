@@ -13,15 +13,24 @@ import SWHostHTTP
 import SWHostHTTPCore
 import SWHostKit
 import SWHostLog
+import SWHostProcess
 
 /// `swhost` without -t/-s: load the configuration, bind every listener, write the pid file and
-/// serve in the foreground until a signal says otherwise.
+/// serve in the foreground until a signal says otherwise. With `master_process on` (the
+/// default) this process becomes the master of a worker pool (`MasterCommand`); with `--worker`
+/// it is one of those workers (`WorkerCommand`); `master_process off` serves in this process.
 ///
 /// Signals, as nginx: TERM/INT fast stop, QUIT graceful stop, USR1 reopen the log files, HUP
 /// reload (validate first; a broken config is logged and the running one keeps serving).
 enum ServeCommand {
     static func run(options: CommandLineOptions, paths: RuntimePaths, console: Console) -> Int32 {
-        // First, before any thread exists: every thread inherits the mask (see SignalController).
+        if options.workerMode {
+            return WorkerCommand.run(options: options, paths: paths, console: console)
+        }
+        // First, before any thread exists: every thread inherits the mask. The master takes its
+        // signals with `sigtimedwait` (see `Master`), the single-process mode with `sigwait`
+        // (see SignalController); the master's set includes the single-process one.
+        Master.blockSignals()
         SignalController.blockHandledSignals()
         let loaded: LoadedConfiguration
         do {
@@ -47,6 +56,9 @@ enum ServeCommand {
         guard let http = main.http else {
             console.report(ConfigDiagnostic(.emerg, "no \"http\" section in configuration"))
             return 1
+        }
+        if main.masterProcess {
+            return MasterCommand.run(loaded: loaded, options: options, paths: paths, console: console, errorLog: errorLog)
         }
         let runtime = HTTPRuntime(config: http, prefix: paths.prefix, mainErrorLog: errorLog, serverVersion: VersionCommand.version)
         let threads: Int = switch main.workerProcesses {

@@ -4,6 +4,7 @@
 import Glibc
 #endif
 import SWHostConfig
+import SWHostProcess
 
 /// `swhost -s stop|quit|reopen|reload`: read the master's pid from the `pid` file named by the
 /// configuration and signal it, with nginx's error messages for a missing, invalid or stale pid.
@@ -38,11 +39,14 @@ enum SignalCommand {
             return 1
         case .success(let pid):
             let number = signalNumber(for: signal)
+            // A master reports each reload's outcome; wait for the one this signal causes.
+            let before = signal == .reload ? ReloadStatus.read(from: ReloadStatus.path(pidPath: pidPath)) : nil
             if kill(pid, number) != 0 {
                 let code = errno
                 console.report(ConfigDiagnostic(.alert, "kill(\(pid), \(number)) failed (\(code): \(String(cString: strerror(code))))"))
                 return 1
             }
+            if let before { return ReloadWait.outcome(after: before, pidPath: pidPath, console: console) }
             return 0
         }
     }
