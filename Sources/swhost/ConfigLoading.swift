@@ -50,9 +50,15 @@ private let registerBuiltinHandlers: Void = BuiltinHandlers.register()
 enum ConfigurationLoader {
     static func load(paths: RuntimePaths, globalDirectives: String?) throws(ConfigDiagnostic) -> LoadedConfiguration {
         let parsed = try ConfigParser.parse(mainFile: paths.configFile, globalDirectives: globalDirectives)
+        let compiled = try ConfigCompiler.compile(parsed, context: context(paths))
+        return LoadedConfiguration(parsed: parsed, compiled: compiled)
+    }
+
+    /// The compile context every process uses (the master, a single process, each worker): the
+    /// built-in handlers registered first, then `load_module` libraries loaded as the compiler
+    /// meets them, so every `swift_handler` is checked by its handler (at -t time too).
+    private static func context(_ paths: RuntimePaths) -> ConfigContext {
         var context = ConfigContext(prefix: paths.prefix, configDirectory: paths.configDirectory)
-        // Built-ins first, then load_module libraries as the compiler meets them, so every
-        // swift_handler is checked by its handler at -t time.
         _ = registerBuiltinHandlers
         context.loadModule = { path in
             do throws(HandlerConfigError) {
@@ -71,14 +77,12 @@ enum ConfigurationLoader {
                 return error.message
             }
         }
-        let compiled = try ConfigCompiler.compile(parsed, context: context)
-        return LoadedConfiguration(parsed: parsed, compiled: compiled)
+        return context
     }
 
     /// Compiles directives parsed elsewhere (a worker's `ConfigSnapshot` from its master).
     static func compile(directives: [ConfigDirective], paths: RuntimePaths) throws(ConfigDiagnostic) -> LoadedConfiguration {
         let parsed = ParsedConfig(directives: directives, files: [])
-        let context = ConfigContext(prefix: paths.prefix, configDirectory: paths.configDirectory)
-        return LoadedConfiguration(parsed: parsed, compiled: try ConfigCompiler.compile(parsed, context: context))
+        return LoadedConfiguration(parsed: parsed, compiled: try ConfigCompiler.compile(parsed, context: context(paths)))
     }
 }

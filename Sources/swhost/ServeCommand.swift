@@ -66,14 +66,7 @@ enum ServeCommand {
         case .count(let n): n
         }
         let server = VirtualHostServer(runtime: runtime, threads: threads)
-        // The `status` and `health` handlers read this process's counters.
-        let counters = server.counters
-        ServerStatus.shared.setConnectionSource {
-            let s = counters.snapshot
-            return ServerStatus.Connections(active: s.active, accepts: s.accepts, handled: s.handled, requests: s.requests,
-                                            reading: s.reading, writing: s.writing, waiting: s.waiting)
-        }
-        ServerStatus.shared.startTime = Int64(time(nil))
+        publishStatus(of: server)
         let started = DispatchSemaphore(value: 0)
         let failure = NIOLockedValueBox<ConfigDiagnostic?>(nil)
         Task {
@@ -102,6 +95,17 @@ enum ServeCommand {
         errorLog.log(.notice, "swhost/\(VersionCommand.version) started, pid \(getpid())")
         if Daemon.isDaemonChild { Daemon.detachStandardError() }
         controller.run()
+    }
+
+    /// The `status` and `health` handlers read this process's connection counters.
+    static func publishStatus(of server: VirtualHostServer) {
+        let counters = server.counters
+        ServerStatus.shared.setConnectionSource {
+            let s = counters.snapshot
+            return ServerStatus.Connections(active: s.active, accepts: s.accepts, handled: s.handled, requests: s.requests,
+                                            reading: s.reading, writing: s.writing, waiting: s.waiting)
+        }
+        ServerStatus.shared.startTime = Int64(time(nil))
     }
 
     static func openErrorLog(_ main: MainConfig) -> Result<ErrorLog, ConfigDiagnostic> {

@@ -8,6 +8,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import CSWHostSystem
 import SWHostConfig
+import SWHostKit
 import SWHostHTTP
 import SWHostLog
 import SWHostProcess
@@ -63,7 +64,7 @@ enum WorkerCommand {
             return 1
         }
         let runtime = HTTPRuntime(config: http, prefix: paths.prefix, mainErrorLog: errorLog, serverVersion: VersionCommand.version)
-        let (inherited, missing) = handoff.inherited(for: runtime.listenKeys)
+        let (inherited, missing) = handoff.inherited(for: runtime.boundListenKeys)
         if !missing.isEmpty {
             let list = missing.map(\.description).joined(separator: ", ")
             errorLog.log(.emerg, "listen \(list) is not held by the master: the configuration changed on disk since it was loaded (reload with \"swhost -s reload\")")
@@ -82,6 +83,7 @@ enum WorkerCommand {
             return 1
         }
         let server = VirtualHostServer(runtime: runtime, threads: 1)
+        ServeCommand.publishStatus(of: server)
         let started = DispatchSemaphore(value: 0)
         let failure = NIOLockedValueBox<String?>(nil)
         Task {

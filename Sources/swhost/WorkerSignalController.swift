@@ -5,6 +5,7 @@ import Glibc
 #endif
 import Dispatch
 import SWHostHTTP
+import SWHostKit
 import SWHostLog
 
 /// A worker's signals, sent by its master: QUIT graceful stop (stop accepting, finish in-flight
@@ -76,6 +77,7 @@ final class WorkerSignalController: @unchecked Sendable {
     private func quit() {
         guard !quitting else { return }
         quitting = true
+        ServerStatus.shared.isDraining = true
         server.quiesce().whenComplete { _ in
             self.queue.async { self.exitProcess() }
         }
