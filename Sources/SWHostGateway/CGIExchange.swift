@@ -1,6 +1,7 @@
 // swhost: CGI and FastCGI gateways.
 
 import NIOCore
+import SWHostHTTPCore
 import Synchronization
 
 /// The resources of one running CGI script (process, pipe channels, limiter slot), released

@@ -17,6 +17,13 @@ public enum CGIScriptLocator {
         public var pathInfo: String
         /// The interpreter from `cgi_interpreter` for the script's extension, if any.
         public var interpreter: String?
+
+        public init(scriptName: String, filename: String, pathInfo: String, interpreter: String?) {
+            self.scriptName = scriptName
+            self.filename = filename
+            self.pathInfo = pathInfo
+            self.interpreter = interpreter
+        }
     }
 
     public enum Outcome: Sendable, Equatable {

@@ -1,6 +1,7 @@
 // swhost: CGI and FastCGI gateways.
 
 import NIOCore
+import SWHostHTTPCore
 import NIOPosix
 import Synchronization
 
@@ -143,8 +144,8 @@ final class FastCGIExchange: Sendable {
     /// The next STDOUT bytes; nil after END_REQUEST. Throws when the connection ends first.
     func nextStdout() async throws -> ByteBuffer? {
         while true {
-            let outcome: Result<ByteBuffer?, GatewayError>? = state.withLock { s in
-                do {
+            let outcome = state.withLock { (s: inout State) -> Result<ByteBuffer?, GatewayError>? in
+                do throws(GatewayError) {
                     while let record = try s.parser.next() {
                         guard record.requestID == FastCGIGateway.requestID else { continue }
                         switch FastCGIRecord.RecordType(rawValue: record.type) {
@@ -165,7 +166,8 @@ final class FastCGIExchange: Sendable {
                             continue
                         }
                     }
-                    return s.ended ? .success(nil) : nil
+                    if s.ended { return .success(nil) }
+                    return nil
                 } catch {
                     return .failure(error)
                 }

@@ -32,13 +32,14 @@ final class SpawnedProcess: Sendable {
         var stdinPipe: [CInt] = [-1, -1]
         var stdoutPipe: [CInt] = [-1, -1]
         var stderrPipe: [CInt] = [-1, -1]
-        // O_CLOEXEC on every end: a process spawned concurrently by another thread inherits none.
-        guard pipe2(&stdinPipe, O_CLOEXEC) == 0 else { throw .badGateway("pipe() failed (\(errno))") }
-        guard pipe2(&stdoutPipe, O_CLOEXEC) == 0 else {
+        // FD_CLOEXEC on every end (pipe2 is hidden behind _GNU_SOURCE); the window between pipe()
+        // and fcntl() is covered for our own children by closefrom(3) in the file actions.
+        guard makePipe(&stdinPipe) else { throw .badGateway("pipe() failed (\(errno))") }
+        guard makePipe(&stdoutPipe) else {
             closeAll(stdinPipe)
             throw .badGateway("pipe() failed (\(errno))")
         }
-        guard pipe2(&stderrPipe, O_CLOEXEC) == 0 else {
+        guard makePipe(&stderrPipe) else {
             closeAll(stdinPipe + stdoutPipe)
             throw .badGateway("pipe() failed (\(errno))")
         }
@@ -112,6 +113,13 @@ final class SpawnedProcess: Sendable {
             waitedNanos += step
             step = min(step * 2, 200_000_000)
         }
+    }
+
+    private static func makePipe(_ fds: inout [CInt]) -> Bool {
+        guard pipe(&fds) == 0 else { return false }
+        _ = swhost_set_cloexec(fds[0], 1)
+        _ = swhost_set_cloexec(fds[1], 1)
+        return true
     }
 
     private static func closeAll(_ fds: [CInt]) {

@@ -81,7 +81,7 @@ extension RequestProcessor {
                     log.log(.error, "CGI script \"\(filename)\" stderr: \(line)", context: context)
                 }
             }
-            do {
+            do throws(GatewayError) {
                 let response = try await CGIGateway().run(invocation, body: body, on: loop, stderr: stderr)
                 loop.execute { self.finishGateway(state, response) }
             } catch {
@@ -126,7 +126,7 @@ extension RequestProcessor {
             let stderr: @Sendable (String) -> Void = { line in
                 if log.isEnabled(.error) { log.log(.error, line, context: context) }
             }
-            do {
+            do throws(GatewayError) {
                 let response = try await FastCGIGateway().run(invocation, body: body, on: loop, stderr: stderr)
                 loop.execute { self.finishGateway(state, response) }
             } catch {
