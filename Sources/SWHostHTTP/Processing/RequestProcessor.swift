@@ -117,7 +117,9 @@ public struct RequestProcessor: HTTPResponder {
             } else {
                 serveStatic(state)
             }
-        case .fastcgi, .cgi, .swift:
+        case .cgi(let program): runCGI(state, program: program)
+        case .fastcgi(let upstream): runFastCGI(state, upstream)
+        case .swift:
             // The gateways and Swift handlers are separate issues; until they land a location
             // that names one answers 502 and says why in the error log, never a wrong 200.
             state.log(.error, "content handler \(state.handler) is not available in this build of swhost")
