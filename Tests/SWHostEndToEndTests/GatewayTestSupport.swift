@@ -55,6 +55,7 @@ final class GatewayFixture {
                         cgi on;
                         cgi_interpreter .py \(GatewayPeers.python);
                         cgi_read_timeout 2s;
+                        client_max_body_size 20m;
                     }
                     location ~ \\.php$ {
                         fastcgi_pass unix:\(prefix.path("run/php.sock"));
@@ -65,7 +66,7 @@ final class GatewayFixture {
                     location /wrapped/ {
                         fastcgi_pass unix:\(prefix.path("run/fcgiwrap.sock"));
                         include /etc/nginx/fastcgi_params;
-                        fastcgi_split_path_info ^/wrapped(/.+)$;
+                        fastcgi_split_path_info ^(/wrapped)(/.+)$;
                         fastcgi_param SCRIPT_FILENAME $document_root/cgi-bin$fastcgi_path_info;
                         fastcgi_param SCRIPT_NAME /cgi-bin$fastcgi_path_info;
                     }
@@ -91,6 +92,8 @@ final class GatewayFixture {
     func startPeer(_ executable: String, _ arguments: [String], socket: String) throws {
         try #require(FileManager.default.isExecutableFile(atPath: executable), "peer \(executable) is not installed (scripts/install-deps --test)")
         let process = Process()
+        // Foundation starts the child as a process-group leader: the workers it forks share the
+        // group and tearDown kills them as one (fcgiwrap's parent does not stop its children on SIGTERM).
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
@@ -137,7 +140,7 @@ final class GatewayFixture {
     func tearDown() {
         server?.stop()
         for peer in peers where peer.isRunning {
-            peer.terminate()
+            if kill(-peer.processIdentifier, SIGKILL) != 0 { kill(peer.processIdentifier, SIGKILL) }
             peer.waitUntilExit()
         }
         prefix.cleanup()
