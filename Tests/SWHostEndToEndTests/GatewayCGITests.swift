@@ -187,4 +187,16 @@ import Glibc
             #expect(try f.get("/cgi-bin/data.txt").status == 403)
         }
     }
+
+    @Test func clientDisconnectKillsTheScript() throws {
+        try withFixture { f in
+            let c = try f.client()
+            try c.send("GET /cgi-bin/forever.sh HTTP/1.1\r\nHost: x\r\n\r\n")
+            let script = f.prefix.path("www/cgi-bin/forever.sh")
+            let pgrep = URL(fileURLWithPath: "/usr/bin/pgrep")
+            #expect(eventually { (try? runProcess(executable: pgrep, arguments: ["-f", script]).status) == 0 })
+            c.close()
+            #expect(eventually(timeout: .seconds(5)) { (try? runProcess(executable: pgrep, arguments: ["-f", script]).status) == 1 })
+        }
+    }
 }
