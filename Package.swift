@@ -73,11 +73,18 @@ let package = Package(
             dependencies: nio + ["SWHostHTTPCore", "SWHostCompression", "CMagic", "CLibXML2", "CSWHostSystem"],
             swiftSettings: swiftSettings
         ),
+        // Out-of-process content: CGI/1.1 (RFC 3875) processes and the FastCGI client. Takes typed
+        // parameters only (no config syntax, no request-processing types).
+        .target(
+            name: "SWHostGateway",
+            dependencies: nio + ["SWHostHTTPCore", "CSWHostSystem", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // Request processing: vhost and location routing, phases, variables, filters, per-vhost logs.
         .target(
             name: "SWHostHTTP",
             dependencies: nio + [
-                "SWHostConfig", "SWHostHTTPCore", "SWHostStatic", "SWHostCompression", "SWHostLog",
+                "SWHostConfig", "SWHostHTTPCore", "SWHostStatic", "SWHostCompression", "SWHostLog", "SWHostGateway",
                 "CPCRE2", "CSWHostSystem", "SWHostKit",
                 .product(name: "Logging", package: "swift-log"),
                 "CLibCrypto",
@@ -120,6 +127,7 @@ let package = Package(
         ),
         .testTarget(name: "SWHostCompressionTests", dependencies: ["SWHostCompression", "CZlib"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostStaticTests", dependencies: ["SWHostStatic", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
+        .testTarget(name: "SWHostGatewayTests", dependencies: ["SWHostGateway", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "SWHostHTTPTests", dependencies: ["SWHostHTTP", "SWHostConfig", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "SWHostKitTests", dependencies: ["SWHostKit"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostHandlersTests", dependencies: ["SWHostHandlers", "SWHostKit"], swiftSettings: swiftSettings),

@@ -136,11 +136,10 @@ public struct RequestProcessor: HTTPResponder {
             }
         case .swift(let name, let parameters):
             runSwiftHandler(state, name: name, parameters: parameters)
-        case .fastcgi, .cgi:
-            // The gateways and Swift handlers are separate issues; until they land a location
-            // that names one answers 502 and says why in the error log, never a wrong 200.
-            state.log(.error, "content handler \(state.handler) is not available in this build of swhost")
-            finish(state, Reply(status: 502))
+        case .cgi(let program):
+            runCGI(state, program: program)
+        case .fastcgi(let upstream):
+            runFastCGI(state, upstream)
         }
     }
 }

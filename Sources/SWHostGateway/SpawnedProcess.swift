@@ -1,0 +1,136 @@
+// swhost: CGI and FastCGI gateways.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSWHostSystem
+import Synchronization
+
+/// A child started with `posix_spawn` in a process group of its own, with its standard streams
+/// on pipes. The child gets an empty signal mask and default dispositions (the server blocks
+/// HUP/QUIT/TERM/INT/USR1 in every thread and the mask is inherited across exec), descriptors 3
+/// and up closed, and the working directory it asked for.
+final class SpawnedProcess: Sendable {
+    let pid: pid_t
+    /// Parent ends: write to the child's stdin, read its stdout and stderr. Owned by the caller
+    /// after `spawn` (they are handed to NIO, which closes them).
+    let stdinWrite: CInt
+    let stdoutRead: CInt
+    let stderrRead: CInt
+    private let reaped = Mutex(false)
+
+    private init(pid: pid_t, stdinWrite: CInt, stdoutRead: CInt, stderrRead: CInt) {
+        self.pid = pid
+        self.stdinWrite = stdinWrite
+        self.stdoutRead = stdoutRead
+        self.stderrRead = stderrRead
+    }
+
+    /// Spawns `path` with `arguments` (argv[0] included) and exactly `environment` ("NAME=VALUE").
+    /// Blocking (fork/exec cost): call it off the event loop.
+    static func spawn(path: String, arguments: [String], environment: [String], directory: String) throws(GatewayError) -> SpawnedProcess {
+        var stdinPipe: [CInt] = [-1, -1]
+        var stdoutPipe: [CInt] = [-1, -1]
+        var stderrPipe: [CInt] = [-1, -1]
+        // FD_CLOEXEC on every end (pipe2 is hidden behind _GNU_SOURCE); the window between pipe()
+        // and fcntl() is covered for our own children by closefrom(3) in the file actions.
+        guard makePipe(&stdinPipe) else { throw .badGateway("pipe() failed (\(errno))") }
+        guard makePipe(&stdoutPipe) else {
+            closeAll(stdinPipe)
+            throw .badGateway("pipe() failed (\(errno))")
+        }
+        guard makePipe(&stderrPipe) else {
+            closeAll(stdinPipe + stdoutPipe)
+            throw .badGateway("pipe() failed (\(errno))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        swhost_spawn_addclosefrom(&actions, 3)
+        swhost_spawn_addchdir(&actions, directory)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        var pid: pid_t = 0
+        let rc = withCStrings(arguments) { argv in
+            withCStrings(environment) { envp in
+                posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+            }
+        }
+        close(stdinPipe[0])
+        close(stdoutPipe[1])
+        close(stderrPipe[1])
+        guard rc == 0 else {
+            closeAll([stdinPipe[1], stdoutPipe[0], stderrPipe[0]])
+            throw .badGateway("posix_spawn() \"\(path)\" failed (\(rc): \(String(cString: strerror(rc))))")
+        }
+        return SpawnedProcess(pid: pid, stdinWrite: stdinPipe[1], stdoutRead: stdoutPipe[0], stderrRead: stderrPipe[0])
+    }
+
+    /// SIGKILL to the whole process group (the script and anything it started), unless reaped.
+    func kill() {
+        reaped.withLock { done in
+            if !done { _ = Glibc.kill(-pid, SIGKILL) }
+        }
+    }
+
+    /// Waits for the child to exit without blocking a thread (polls with `WNOHANG`); kills the
+    /// group when it outlives `grace` seconds. Returns the wait status (or nil when it was already
+    /// reaped elsewhere).
+    func reap(grace: Int64) async -> CInt? {
+        var waitedNanos: Int64 = 0
+        var step: Int64 = 1_000_000
+        var killed = false
+        while true {
+            var status: CInt = 0
+            let (rc, error) = reaped.withLock { done -> (pid_t, CInt) in
+                if done { return (-1, ECHILD) }
+                let r = waitpid(pid, &status, WNOHANG)
+                let e = errno
+                if r == pid || (r < 0 && e == ECHILD) { done = true }
+                return (r, e)
+            }
+            if rc == pid { return status }
+            if rc < 0 && error != EINTR { return nil }
+            if !killed, waitedNanos > grace * 1_000_000_000 {
+                killed = true
+                kill()
+            }
+            try? await Task.sleep(nanoseconds: UInt64(step))
+            waitedNanos += step
+            step = min(step * 2, 200_000_000)
+        }
+    }
+
+    private static func makePipe(_ fds: inout [CInt]) -> Bool {
+        guard pipe(&fds) == 0 else { return false }
+        _ = swhost_set_cloexec(fds[0], 1)
+        _ = swhost_set_cloexec(fds[1], 1)
+        return true
+    }
+
+    private static func closeAll(_ fds: [CInt]) {
+        for fd in fds where fd >= 0 { close(fd) }
+    }
+}
+
+/// Calls `body` with a NULL-terminated C array of the strings.
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { for p in pointers { free(p) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Malformed header line.
+printf 'this is not a header\r\n\r\nbody'

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Exits without output.
+exit 0

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Never answers within cgi_read_timeout.
+sleep 30

@@ -1,0 +1,3 @@
+<?php
+sleep(10);
+echo "late\n";

@@ -1,0 +1,3 @@
+<?php
+error_log("php says hello on stderr");
+echo "ok\n";
