@@ -47,6 +47,9 @@ enum VersionCommand {
         "regex locations, server names and rewrites (PCRE2)",
         "openat2 RESOLVE_BENEATH path resolution (disable_symlinks)",
         "per-vhost access_log and error_log",
+        "master and worker processes: reload as a new generation, respawn, TTIN/TTOU",
+        "CGI (cgi, cgi_pass) and FastCGI (fastcgi_pass)",
+        "Swift handlers (swift_handler, load_module; built-ins: health, status, echo, hello)",
     ]
 
     static func run(configureOptions: Bool) {
