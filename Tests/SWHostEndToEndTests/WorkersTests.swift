@@ -225,12 +225,9 @@ extension WorkersTests {
             }
             return (field("Uid:"), field("Gid:"))
         }
-        // SWHostHTTPCore's HTTPServer sets `.socketOption(.tcp_nodelay)`, which is SOL_SOCKET
-        // option 1 (SO_DEBUG), not TCP_NODELAY: it needs CAP_NET_ADMIN, so an unprivileged
-        // worker's accepted connections are closed at once. Fix: `ChannelOptions.tcpOption(.tcp_nodelay)`.
-        withKnownIssue("HTTPServer sets SO_DEBUG instead of TCP_NODELAY; fails without root") {
-            #expect(fetchBody(port: port) == "v1")
-        }
+        // An unprivileged worker serves: TCP_NODELAY is set at TCP level (it was once SO_DEBUG,
+        // which needs CAP_NET_ADMIN, and every accepted connection was closed).
+        #expect(fetchBody(port: port) == "v1")
         for pid in ProcessTable.children(of: server.pid) {
             #expect(ids(pid).uid == "65534")
             #expect(ids(pid).gid == "65534")

@@ -98,7 +98,9 @@ public final class HTTPServer: Sendable {
         return bootstrap
             .serverChannelOption(.backlog, value: listener.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: configuration.tcpNodelay ? 1 : 0)
+            // TCP level: `.socketOption(.tcp_nodelay)` would be SOL_SOCKET option 1 (SO_DEBUG),
+            // which needs CAP_NET_ADMIN and so closed every connection of an unprivileged worker.
+            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: configuration.tcpNodelay ? 1 : 0)
             .childChannelOption(.maxMessagesPerRead, value: 4)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
