@@ -175,9 +175,23 @@ import Testing
         #expect(try h.output() == okCloseResponse)
         #expect(!h.isOpen)
 
+        // An idle connection gets a grace (ConnectionConfiguration.quiesceGrace, 1 s): silence
+        // closes it when the grace ends.
         let idle = try Harness()
         idle.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        #expect(idle.isOpen)
+        idle.advance(.milliseconds(1100))
         #expect(!idle.isOpen)
+
+        // A request that arrives during the grace is answered, with Connection: close.
+        let lateResponder = ClosureResponder { _, _ in }
+        let late = try Harness(lateResponder)
+        late.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        late.advance(.milliseconds(500))
+        try late.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        lateResponder.writers[0].send(ClosureResponder.okHead, body: .bytes(ByteBuffer(string: "ok\n")))
+        #expect(try late.output() == okCloseResponse)
+        #expect(!late.isOpen)
     }
 }
 

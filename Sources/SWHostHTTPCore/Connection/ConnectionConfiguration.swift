@@ -33,6 +33,9 @@ public struct ConnectionConfiguration: Sendable {
     /// Unread request body bytes the core reads and discards to keep a connection alive; a larger
     /// remainder closes the connection after the response instead.
     public var maximumDrainBytes: Int64
+    /// On a graceful stop (reload, QUIT), how long an idle keep-alive connection may still send
+    /// its next request, which is then answered with `Connection: close`.
+    public var quiesceGrace: TimeAmount = .seconds(1)
     /// Bytes of pipelined input buffered while a response is in flight before reads pause.
     public var maximumBufferedInput: Int
     /// `lingering_close` (on): after a final response while the client may still be sending,

@@ -22,6 +22,12 @@ extension HTTPConnectionHandler {
         idleTimer = arm(configuration.keepaliveTimeout)
     }
 
+    /// After a graceful stop began: how long an idle connection may still send one more request.
+    func armQuiesceGraceTimer() {
+        idleTimer = arm(configuration.quiesceGrace)
+        if headerTimer != nil { headerTimer = idleTimer }
+    }
+
     /// `client_body_timeout`: re-armed after every body read while the body is wanted.
     func armBodyTimer() {
         bodyTimer = arm(configuration.clientBodyTimeout)

@@ -133,9 +133,16 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             quiescing = true
-            // Idle connections (fresh or keep-alive, no request bytes yet) close now, as nginx's
-            // graceful shutdown closes reusable connections; busy ones close after their response.
-            if state == .readingHead && input.readableBytes == 0 || state == .lingering { close() }
+            if state == .lingering {
+                close()
+            } else if state == .readingHead && input.readableBytes == 0 {
+                // Idle connections (fresh or keep-alive, no request bytes yet): nginx closes them
+                // at once, and a client whose next request is already on the wire loses it (the
+                // keep-alive drops its reload test counts). Here they get a short grace: a request
+                // that arrives is answered with `Connection: close`; silence closes them.
+                armQuiesceGraceTimer()
+            }
+            // Busy connections close after their response (it goes out with `Connection: close`).
             return
         }
         context.fireUserInboundEventTriggered(event)
