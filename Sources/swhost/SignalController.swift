@@ -47,20 +47,14 @@ final class SignalController: @unchecked Sendable {
     /// The signals the controller answers.
     static let handledSignals: [Int32] = [SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGHUP]
 
-    private static var handledSet: sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for number in handledSignals { sigaddset(&set, number) }
-        return set
-    }
+    private static var handledSet: sigset_t { SignalSet.make(handledSignals) }
 
     /// Blocks the handled signals in the calling thread; call it on the main thread first thing,
     /// before any other thread exists, so that every thread (NIO's event loops included) inherits
     /// the mask and the signals wait for `run()`. A process this one spawns must reset its mask
     /// (`posix_spawnattr_setsigmask`).
     static func blockHandledSignals() {
-        var set = handledSet
-        pthread_sigmask(SIG_BLOCK, &set, nil)
+        SignalSet.block(handledSignals)
         signal(SIGPIPE, SIG_IGN)
     }
 

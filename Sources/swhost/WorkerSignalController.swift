@@ -25,18 +25,12 @@ final class WorkerSignalController: @unchecked Sendable {
 
     static let handledSignals: [Int32] = [SIGQUIT, SIGTERM, SIGINT, SIGUSR1]
 
-    private static var handledSet: sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for number in handledSignals { sigaddset(&set, number) }
-        return set
-    }
+    private static var handledSet: sigset_t { SignalSet.make(handledSignals) }
 
     /// Blocks the worker's signals in the calling thread and the threads it starts later, so
     /// they stay pending until `run()`. (Not `SIG_IGN`: that discards a pending signal.)
     static func blockSignals() {
-        var set = handledSet
-        pthread_sigmask(SIG_BLOCK, &set, nil)
+        SignalSet.block(handledSignals)
     }
 
     init(server: VirtualHostServer, errorLog: ErrorLog) {
