@@ -89,3 +89,16 @@ public final class ErrorLog: Sendable {
     /// This process's id, read once (workers are exec'd, never forked without exec).
     static let processID: Int32 = getpid()
 }
+
+extension ErrorLog.Target {
+    /// Opens an `error_log` destination from the config (a file through the registry, so every
+    /// level that names the same path shares one descriptor; or standard error).
+    public init(_ target: ErrorLogTarget) throws(LogFileError) {
+        switch target.destination {
+        case .stderr:
+            self.init(file: LogFile.standardError, level: target.level)
+        case .file(let path):
+            self.init(file: try LogFileRegistry.shared.file(path: path, bufferSize: 0, flushInterval: nil), level: target.level)
+        }
+    }
+}

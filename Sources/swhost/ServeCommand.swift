@@ -111,16 +111,10 @@ enum ServeCommand {
     static func openErrorLog(_ main: MainConfig) -> Result<ErrorLog, ConfigDiagnostic> {
         var targets: [ErrorLog.Target] = []
         for target in main.errorLogs {
-            switch target.destination {
-            case .stderr:
-                targets.append(ErrorLog.Target(file: LogFile.standardError, level: target.level))
-            case .file(let path):
-                do {
-                    let file = try LogFileRegistry.shared.file(path: path, bufferSize: 0, flushInterval: nil)
-                    targets.append(ErrorLog.Target(file: file, level: target.level))
-                } catch {
-                    return .failure(ConfigDiagnostic(.emerg, error.description))
-                }
+            do {
+                targets.append(try ErrorLog.Target(target))
+            } catch {
+                return .failure(ConfigDiagnostic(.emerg, error.description))
             }
         }
         return .success(ErrorLog(targets: targets))

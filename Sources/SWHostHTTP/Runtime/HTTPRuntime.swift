@@ -79,16 +79,10 @@ public final class HTTPRuntime: Sendable {
         guard !targets.isEmpty else { return mainErrorLog }
         var opened: [ErrorLog.Target] = []
         for target in targets {
-            switch target.destination {
-            case .stderr:
-                opened.append(ErrorLog.Target(file: LogFile.standardError, level: target.level))
-            case .file(let path):
-                do {
-                    let file = try LogFileRegistry.shared.file(path: path, bufferSize: 0, flushInterval: nil)
-                    opened.append(ErrorLog.Target(file: file, level: target.level))
-                } catch {
-                    mainErrorLog.log(.alert, error.description)
-                }
+            do {
+                opened.append(try ErrorLog.Target(target))
+            } catch {
+                mainErrorLog.log(.alert, error.description)
             }
         }
         return opened.isEmpty ? mainErrorLog : ErrorLog(targets: opened)
