@@ -8,15 +8,8 @@ import Testing
 /// installed nginx. (`swhost-*` cases are checks nginx does not make at load; `asroot-*` cases
 /// need root, as they do in nginx.)
 @Suite struct SemanticGoldenTests {
-    static let directory: String = {
-        guard let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else { return "/nonexistent" }
-        return url.resolvingSymlinksInPath().appendingPathComponent("semantic").path
-    }()
-
-    static let cases: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".conf") }.map { String($0.dropLast(5)) }.sorted()
-    }()
+    static let directory = GoldenCorpus.directory("semantic")
+    static let cases = GoldenCorpus.cases(in: directory)
 
     @Test func corpusIsPresent() {
         #expect(Self.cases.count >= 20)

@@ -7,15 +7,8 @@ import Testing
 /// `swhost-*` is nginx 1.22's own message: `Fixtures/syntax/verify-with-nginx.sh` checks them
 /// against the installed nginx. (`swhost-*` cases are include cycles, where nginx overflows its stack.)
 @Suite struct SyntaxGoldenTests {
-    static let directory: String = {
-        guard let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else { return "/nonexistent" }
-        return url.resolvingSymlinksInPath().appendingPathComponent("syntax").path
-    }()
-
-    static let cases: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".conf") }.map { String($0.dropLast(5)) }.sorted()
-    }()
+    static let directory = GoldenCorpus.directory("syntax")
+    static let cases = GoldenCorpus.cases(in: directory)
 
     @Test func corpusIsPresent() {
         #expect(Self.cases.count >= 20)
