@@ -11,7 +11,7 @@ let swiftSettings: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
     // Exclusivity checks cost ~25% of user instructions on the request path (measured in
     // ../shared/bench); the code does not rely on them for correctness.
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    .unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 let nio: [Target.Dependency] = [

@@ -1,48 +1,63 @@
 // swhost: compression (and the other caches of the package).
 
+/// Inlinable so that each cache gets code specialized for its key and value: unspecialized, the
+/// generic code looked up type metadata on every get and set (measured on the request path).
+///
 /// A least-recently-used map with O(1) get/set/evict and an optional cost per entry, for the
 /// swhost's caches (gzip variants, open files, MIME sniffs, small files). Not thread-safe: every owner keeps it behind a lock.
-package struct LRUCache<Key: Hashable, Value> {
-    private struct Node {
-        var key: Key
-        var value: Value?
-        var cost: Int
-        var prev: Int
-        var next: Int
+/// Public (the package's modules are not a library) because `package` declarations' inlinable
+/// bodies were not serialized into the module: the other modules called the unspecialized code.
+public struct LRUCache<Key: Hashable, Value> {
+    @usableFromInline struct Node {
+        @usableFromInline var key: Key
+        @usableFromInline var value: Value?
+        @usableFromInline var cost: Int
+        @usableFromInline var prev: Int
+        @usableFromInline var next: Int
+
+        @inlinable init(key: Key, value: Value?, cost: Int, prev: Int, next: Int) {
+            self.key = key
+            self.value = value
+            self.cost = cost
+            self.prev = prev
+            self.next = next
+        }
     }
 
-    private var nodes: [Node] = []
-    private var free: [Int] = []
-    private var index: [Key: Int] = [:]
+    @usableFromInline var nodes: [Node] = []
+    @usableFromInline var free: [Int] = []
+    @usableFromInline var index: [Key: Int] = [:]
     /// Most recently used.
-    private var head = -1
+    @usableFromInline var head = -1
     /// Least recently used.
-    private var tail = -1
-    package private(set) var totalCost = 0
+    @usableFromInline var tail = -1
+    @usableFromInline var costSum = 0
+    /// The sum of the entries' costs.
+    @inlinable public var totalCost: Int { costSum }
 
-    package init() {}
+    @inlinable public init() {}
 
-    package var count: Int { index.count }
+    @inlinable public var count: Int { index.count }
 
     /// The value, marked as most recently used.
-    package mutating func get(_ key: Key) -> Value? {
+    @inlinable public mutating func get(_ key: Key) -> Value? {
         guard let i = index[key] else { return nil }
         moveToFront(i)
         return nodes[i].value
     }
 
     /// The value, without touching the recency order.
-    package func peek(_ key: Key) -> Value? {
+    @inlinable public func peek(_ key: Key) -> Value? {
         guard let i = index[key] else { return nil }
         return nodes[i].value
     }
 
     /// Inserts or replaces; returns the replaced value, if any.
-    @discardableResult
+    @inlinable @discardableResult
     package mutating func set(_ key: Key, _ value: Value, cost: Int = 1) -> Value? {
         if let i = index[key] {
             let old = nodes[i].value
-            totalCost += cost - nodes[i].cost
+            costSum += cost - nodes[i].cost
             nodes[i].value = value
             nodes[i].cost = cost
             moveToFront(i)
@@ -61,18 +76,18 @@ package struct LRUCache<Key: Hashable, Value> {
         head = i
         if tail < 0 { tail = i }
         index[key] = i
-        totalCost += cost
+        costSum += cost
         return nil
     }
 
-    @discardableResult
+    @inlinable @discardableResult
     package mutating func removeValue(forKey key: Key) -> Value? {
         guard let i = index.removeValue(forKey: key) else { return nil }
         return release(i)
     }
 
     /// Removes and returns the least recently used entry.
-    package mutating func removeLeastRecent() -> (key: Key, value: Value)? {
+    @inlinable public mutating func removeLeastRecent() -> (key: Key, value: Value)? {
         guard tail >= 0 else { return nil }
         let i = tail
         let key = nodes[i].key
@@ -81,16 +96,16 @@ package struct LRUCache<Key: Hashable, Value> {
         return (key, v)
     }
 
-    package mutating func removeAll() {
+    @inlinable public mutating func removeAll() {
         nodes.removeAll()
         free.removeAll()
         index.removeAll()
         head = -1
         tail = -1
-        totalCost = 0
+        costSum = 0
     }
 
-    private mutating func unlink(_ i: Int) {
+    @inlinable mutating func unlink(_ i: Int) {
         let p = nodes[i].prev
         let n = nodes[i].next
         if p >= 0 { nodes[p].next = n } else { head = n }
@@ -99,7 +114,7 @@ package struct LRUCache<Key: Hashable, Value> {
         nodes[i].next = -1
     }
 
-    private mutating func moveToFront(_ i: Int) {
+    @inlinable mutating func moveToFront(_ i: Int) {
         guard head != i else { return }
         unlink(i)
         nodes[i].next = head
@@ -108,12 +123,12 @@ package struct LRUCache<Key: Hashable, Value> {
         if tail < 0 { tail = i }
     }
 
-    private mutating func release(_ i: Int) -> Value? {
+    @inlinable mutating func release(_ i: Int) -> Value? {
         unlink(i)
         let v = nodes[i].value
         // Drop the value now: it may own a file descriptor.
         nodes[i].value = nil
-        totalCost -= nodes[i].cost
+        costSum -= nodes[i].cost
         nodes[i].cost = 0
         free.append(i)
         return v

@@ -81,7 +81,7 @@ extension ConfigCompilerState {
         }
         let steps = try rewriteSteps(inner, ifContext: ifContext, settings: settings)
         let changed = level.map { !$0.slots.isEmpty } ?? false
-        return IfBlock(condition: condition, steps: steps, settings: changed ? level?.settings : nil, handler: handler)
+        return IfBlock(condition: condition, steps: steps, settingsHolder: changed ? level.map { SettingsHolder($0.settings) } : nil, handler: handler)
     }
 
     /// nginx's `if` condition forms, after removing the parentheses.

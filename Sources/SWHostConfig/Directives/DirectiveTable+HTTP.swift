@@ -45,7 +45,10 @@ extension DirectiveTable {
         flag("mime_sniff", \.mimeSniff),
         make("charset", lif, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.charset = d[0] == "off" ? nil : d[0] },
         ignored("source_charset", .hsl, .exactly(1)),
-        ignored("charset_types", .hsl, .atLeast(1)),
+        make("charset_types", .hsl, .atLeast(1)) { s, d throws(ConfigDiagnostic) in
+            if d.args.contains(where: { $0.value == "*" }) { s.charsetTypes = .any; return }
+            s.charsetTypes = .types(Set(d.args.map { $0.value.lowercased() } + ["text/html"]))
+        },
 
         // Headers and caching.
         make("add_header", lif, .range(2...3), reset: { $0.addHeaders = [] }) { s, d throws(ConfigDiagnostic) in

@@ -37,6 +37,8 @@ public struct HTTPSettings: Sendable, Hashable {
     public var mimeSniff = true
     /// `charset` (accepted; swhost does not convert). nil = off.
     public var charset: String?
+    /// `charset_types`: the types `charset` applies to (`text/html` always included).
+    public var charsetTypes: GzipTypes = .types(["text/html", "text/xml", "text/plain", "text/vnd.wap.wml", "application/javascript", "application/rss+xml"])
 
     // MARK: headers and caching
     /// `add_header`s, in config order.

@@ -27,8 +27,10 @@ public final class LocationConfig: Sendable {
     public let modifier: LocationModifier
     /// Compiled for regex locations.
     public let regex: ConfigRegex?
+    /// Merged http → server → (parent) location settings, by reference (see ``SettingsHolder``).
+    public let settingsHolder: SettingsHolder
     /// Merged http → server → (parent) location settings.
-    public let settings: HTTPSettings
+    @inlinable public var settings: HTTPSettings { settingsHolder.value }
     /// What produces the response; not inherited by nested locations (as nginx's handlers).
     public let handler: ContentHandler
     /// `try_files` (not inherited).
@@ -52,7 +54,7 @@ public final class LocationConfig: Sendable {
         self.name = name
         self.modifier = modifier
         self.regex = regex
-        self.settings = settings
+        self.settingsHolder = SettingsHolder(settings)
         self.handler = handler
         self.tryFiles = tryFiles
         self.isInternal = isInternal

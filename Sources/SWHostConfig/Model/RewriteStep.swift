@@ -41,7 +41,9 @@ public struct IfBlock: Sendable, Hashable {
     public var steps: [RewriteStep]
     /// For `if` inside a location: the location's settings with the block's own directives
     /// (`add_header`, `root`, `expires`, `gzip`, ...) applied, used when the condition holds.
-    public var settings: HTTPSettings?
+    public var settingsHolder: SettingsHolder?
+    /// The block's settings (see ``settingsHolder``).
+    public var settings: HTTPSettings? { settingsHolder?.value }
     /// `fastcgi_pass` etc. inside a location `if`.
     public var handler: ContentHandler?
 }

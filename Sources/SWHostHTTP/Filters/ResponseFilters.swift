@@ -75,7 +75,13 @@ extension RequestProcessor {
 
         // gzip: eligible responses get Vary; accepted ones are compressed and lose ranges.
         var vary = false
-        if state.settings.gzip, !reply.isEncoded, gzipEligible(reply, state) {
+        var eligible = false
+        if state.settings.gzip, !reply.isEncoded {
+            // The cached verdict holds for the file's own 200 only (not a 304 or an error body).
+            let cached = reply.status == 200 ? reply.cachedHead?.gzipEligible : nil
+            eligible = cached ?? gzipEligible(reply, state)
+        }
+        if eligible {
             vary = state.settings.gzipVary
             if gzipAllowedForRequest(state) {
                 compress(&reply, state)
@@ -90,6 +96,12 @@ extension RequestProcessor {
             applyRange(&reply, header: rangeHeader, total: total, state)
         }
 
+        // A static file's plain 200 (no filter changed it): the head rendered for this file version.
+        let plain = reply.status == 200 && reply.headers.isEmpty && state.errorPageStatus == nil && !reply.closeConnection
+        if plain, let cached = reply.cachedHead {
+            send(state, cached.head, reply.body)
+            return
+        }
         var head = ResponseHead(status: reply.status)
         head.closeConnection = reply.closeConnection
         head.headers.append(name: "Server", value: software(state.settings))
@@ -112,10 +124,17 @@ extension RequestProcessor {
         }
         applyHeaders(&head, state)
 
+        if plain, reply.headCacheable, let file = reply.file {
+            StaticHead.store(head, reply: reply, gzipEligible: eligible, file: file, state)
+        }
+        send(state, head, reply.body)
+    }
+
+    private func send(_ state: RequestState, _ head: ResponseHead, _ body: ResponseBody) {
         state.sentStatus = head.status
         state.sentHeaders = head.headers
         // For HEAD the writer sends the head only, keeping the body's Content-Length.
-        state.writer.send(head, body: reply.body) { completion in
+        state.writer.send(head, body: body) { completion in
             state.completion = completion
             self.writeAccessLog(state)
         }
@@ -140,11 +159,17 @@ extension RequestProcessor {
     private func gzipEligible(_ reply: Reply, _ state: RequestState) -> Bool {
         guard reply.status == 200 || reply.status == 403 || reply.status == 404 else { return false }
         guard let type = reply.contentType else { return false }
-        let bare = type.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces() } ?? type
+        let bare = Self.bareMediaType(type)
         guard bare == "text/html" || state.settings.gzipTypes.contains(bare) else { return false }
         if let length = reply.body.knownLength, length < Int64(state.settings.gzipMinLength) { return false }
         if case .empty = reply.body { return false }
         return true
+    }
+
+    /// `type` without parameters (`text/html; charset=utf-8` → `text/html`); `type` itself when it has none.
+    static func bareMediaType(_ type: String) -> String {
+        guard let semicolon = type.utf8.firstIndex(of: UInt8(ascii: ";")) else { return type }
+        return String(type[..<semicolon]).trimmingSpaces()
     }
 
     /// nginx's `ngx_http_gzip_ok`: the request's side (Accept-Encoding, `gzip_http_version`,

@@ -26,6 +26,10 @@ struct Reply {
     var closeConnection = false
     /// `return 444`: close the connection without a response.
     var closeWithoutResponse = false
+    /// A static file's cached plain-200 head (``StaticHead``), found by the content phase.
+    var cachedHead: StaticHead?
+    /// A static file's reply whose head may be cached once built (no cached head was found).
+    var headCacheable = false
 
     init(status: Int) {
         self.status = status

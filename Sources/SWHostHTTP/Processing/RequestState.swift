@@ -19,18 +19,13 @@ final class RequestState: @unchecked Sendable {
     let listenKey: ListenKey
 
     var location: LocationConfig
-    /// Settings of a true `if` block inside the location, when one applies.
-    var ifSettings: SettingsBox?
-    /// The effective settings: the location's, or an `if` block's inside it. Borrowed, never
-    /// copied: the struct holds dozens of references, and copying it retained each of them.
+    /// Where the effective settings live: the location's, or a true `if` block's inside it.
+    private(set) var settingsHolder: SettingsHolder
+    /// The effective settings. One pointer, one field load per access: reading through a branch
+    /// between two owners (or a `_read` coroutine) copied the whole struct, retaining dozens of
+    /// references, on every access.
     var settings: HTTPSettings {
-        _read {
-            if let box = ifSettings {
-                yield box.value
-            } else {
-                yield location.settings
-            }
-        }
+        @inline(__always) get { settingsHolder.value }
     }
     var handler: ContentHandler
     /// `$uri`: the current, possibly rewritten, decoded path.
@@ -67,6 +62,7 @@ final class RequestState: @unchecked Sendable {
         self.server = server
         self.serverCaptures = serverCaptures
         self.location = server.serverLevel
+        self.settingsHolder = server.serverLevel.settingsHolder
         self.handler = .staticFiles
         self.uri = request.uri.path
         self.args = request.uri.args
@@ -79,7 +75,7 @@ final class RequestState: @unchecked Sendable {
     /// Enters `location` (after a location search or a named-location jump).
     func enter(_ location: LocationConfig, captures: RegexMatch?) {
         self.location = location
-        self.ifSettings = nil
+        self.settingsHolder = location.settingsHolder
         self.handler = location.handler
         if let captures {
             self.captures = captures
@@ -87,6 +83,11 @@ final class RequestState: @unchecked Sendable {
                 if let value = captures[index] { userVariables[name] = String(value) }
             }
         }
+    }
+
+    /// A true `if` block's settings apply from now on.
+    func enterIfBlock(_ holder: SettingsHolder) {
+        settingsHolder = holder
     }
 
     var locationRuntime: LocationRuntime { runtime.runtime(for: location) }
@@ -110,14 +111,5 @@ final class RequestState: @unchecked Sendable {
         if log.isEnabled(level) {
             log.log(level, message, context: logContext)
         }
-    }
-}
-
-/// An `if` block's settings, held by reference so reading them never copies the struct.
-final class SettingsBox {
-    let value: HTTPSettings
-
-    init(_ value: HTTPSettings) {
-        self.value = value
     }
 }

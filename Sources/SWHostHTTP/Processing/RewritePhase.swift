@@ -45,7 +45,7 @@ extension RequestProcessor {
                 state.userVariables[name] = state.render(value)
             case .if(let block):
                 guard evaluate(block.condition, state) else { continue }
-                if let settings = block.settings { state.ifSettings = SettingsBox(settings) }
+                if let holder = block.settingsHolder { state.enterIfBlock(holder) }
                 if let handler = block.handler { state.handler = handler }
                 let outcome = run(block.steps, state, uriChanged: &uriChanged)
                 if case .proceed = outcome { continue }

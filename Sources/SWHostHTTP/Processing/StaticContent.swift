@@ -210,17 +210,27 @@ extension RequestProcessor {
     /// A regular file as a 200 with its validators; the filters take it from there.
     func serveFile(_ file: OpenFile, _ state: RequestState) {
         var reply = Reply(status: 200)
-        reply.contentType = contentType(for: state.uri, file: file, state)
         reply.lastModified = file.mtime
-        reply.etag = state.settings.etag ? ETag(file: file) : nil
         reply.allowRanges = true
         reply.file = file
+        if let cached = StaticHead.lookup(file, state) {
+            reply.contentType = cached.contentType
+            reply.etag = cached.etag
+            reply.cachedHead = cached
+        } else {
+            reply.contentType = contentType(for: state.uri, file: file, state)
+            reply.etag = state.settings.etag ? ETag(file: file) : nil
+            reply.headCacheable = true
+        }
         if let bytes = runtime.smallFiles.bytes(of: file) {
             reply.body = .bytes(bytes)
         } else {
             reply.body = .file(FileBody(file: file))
         }
         if state.settings.gzipStatic != .off {
+            // The .gz sibling's presence and freshness decide the head: not cached.
+            reply.cachedHead = nil
+            reply.headCacheable = false
             let mode: SWHostStatic.GzipStatic.Mode = state.settings.gzipStatic == .always ? .always : .on
             let accepts = gzipAllowedForRequest(state)
             let (root, path) = fileLocation(for: state.uri, state)
@@ -257,12 +267,9 @@ extension RequestProcessor {
         }
         var result = type ?? state.settings.defaultType
         if let charset = state.settings.charset, charset != "off", !result.contains("charset="),
-           Self.charsetTypes.contains(result) {
+           state.settings.charsetTypes.contains(result) {
             result += "; charset=" + charset
         }
         return result
     }
-
-    /// nginx's default `charset_types`.
-    static let charsetTypes: Set<String> = ["text/html", "text/xml", "text/plain", "text/vnd.wap.wml", "application/javascript", "application/rss+xml"]
 }

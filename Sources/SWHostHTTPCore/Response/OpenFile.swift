@@ -3,6 +3,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// A read-only file descriptor shared by the open-file cache and every response that is sending it.
 ///
@@ -25,6 +26,9 @@ public final class OpenFile: Sendable {
     /// open file rather than once per response.
     public let lastModifiedText: String
     public let etagText: String
+    /// What the HTTP layer derived from this file version for its responses (the rendered head of
+    /// a plain 200), so a hot file costs no formatting per response. Opaque to this module.
+    public let derived = Mutex<(any AnyObject & Sendable)?>(nil)
 
     /// Takes ownership of `descriptor`.
     public init(descriptor: CInt, size: Int64, mtime: Int64, mtimeNanoseconds: Int64 = 0, device: UInt64, inode: UInt64) {
