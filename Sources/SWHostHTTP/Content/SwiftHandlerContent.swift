@@ -29,6 +29,8 @@ extension RequestProcessor {
         let eventLoop = state.request.eventLoop
         let race = AnswerRace()
         let prefix = runtime.prefix
+        // Named in the worker's last words should the handler trap (SwiftHandlerCrashReport).
+        let crashSlot = SwiftHandlerCrashReport.begin(state, name: name)
         let task = Task {
             let result: Result<HandlerResponse, any Error>
             do {
@@ -36,6 +38,7 @@ extension RequestProcessor {
             } catch {
                 result = .failure(error)
             }
+            SwiftHandlerCrashReport.end(crashSlot)
             // Exactly one of the handler and the timeout answers; a handler that lost to the
             // timeout (typically with CancellationError) is not logged a second time.
             guard race.claim() else { return }
