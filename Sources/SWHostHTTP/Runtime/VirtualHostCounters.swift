@@ -44,6 +44,8 @@ public final class VirtualHostCounters: Sendable {
 
     private let region = Mutex<Region?>(nil)
     private let slots = Mutex<[ObjectIdentifier: Slot]>([:])
+    /// This process's connection counters, for the last publication at exit.
+    private let live = Mutex<ConnectionCounters?>(nil)
 
     init() {}
 
@@ -63,6 +65,12 @@ public final class VirtualHostCounters: Sendable {
         let entry = swhost_counters_claim_worker(base, UInt64(getpid()))
         let worker = entry >= 0 ? swhost_counters_worker(base, UInt64(entry)) : nil
         region.withLock { $0 = Region(base: base, owner: false, worker: worker) }
+        // The last requests before a graceful exit count too: the master folds the entry into
+        // the retired totals after it reaps this process.
+        atexit {
+            guard let counters = VirtualHostCounters.shared.live.withLock({ $0 }) else { return }
+            VirtualHostCounters.shared.publish(counters)
+        }
         return true
     }
 
@@ -78,6 +86,7 @@ public final class VirtualHostCounters: Sendable {
             swhost_counters_init(base, vhosts, 0)
             current = Region(base: base, owner: true, worker: nil)
         }
+        self.live.withLock { $0 = live }
         status.setConnectionSource { [self] in connections(live: live.snapshot) }
         status.setVirtualHostSource { [self] in virtualHosts() }
     }
