@@ -92,6 +92,15 @@ public struct StatusHandler: SwiftHandler {
 
     /// Answers the status page.
     public func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
+        respond(to: request)
+    }
+
+    /// The counters are read at once (atomic loads): answered on the event loop, without a task.
+    public func immediateResponse(to request: HandlerRequest) -> HandlerResponse? {
+        respond(to: request)
+    }
+
+    private func respond(to request: HandlerRequest) -> HandlerResponse {
         guard let connections = status.connections else {
             request.logger.error("swift_handler \"status\": this swhost has no connection counters")
             return .text("connection counters are not available\n", status: 503)
