@@ -2,10 +2,11 @@
 
 import Synchronization
 
-/// What the host tells handlers about the server process: whether it is draining, and its
-/// connection counters (nginx `stub_status`).
+/// What the host tells handlers about the server: whether this process is draining, the
+/// connection counters (nginx `stub_status`) and per-virtual-server counters. swhost's sources
+/// sum every worker process (see docs/swift-handlers.md, "Status counters").
 public final class ServerStatus: Sendable {
-    /// nginx `stub_status` counters of this process.
+    /// nginx `stub_status` counters (swhost's source: the whole server, every worker).
     public struct Connections: Sendable, Hashable {
         /// Open client connections (`reading + writing + waiting`).
         public var active: Int
