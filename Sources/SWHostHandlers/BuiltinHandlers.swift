@@ -16,8 +16,7 @@ public enum BuiltinHandlers {
             try HealthHandler.make(p, status: status)
         }
         registry.register("status") { (p: HandlerParameters) throws(HandlerConfigError) -> any SwiftHandler in
-            try p.allowOnly([], handler: "status")
-            return StatusHandler(status: status)
+            try StatusHandler.make(p, status: status)
         }
     }
 }

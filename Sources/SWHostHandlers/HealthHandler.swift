@@ -37,6 +37,15 @@ public struct HealthHandler: SwiftHandler {
 
     /// Answers the health JSON.
     public func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
+        respond()
+    }
+
+    /// Health is known at once: balancer probes are answered on the event loop, without a task.
+    public func immediateResponse(to request: HandlerRequest) -> HandlerResponse? {
+        respond()
+    }
+
+    private func respond() -> HandlerResponse {
         let draining = status.isDraining
         let ready = check == .liveness || !draining
         var members: [(String, String)] = [

@@ -25,4 +25,9 @@ public struct HelloHandler: SwiftHandler {
     public func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
         HandlerResponse(status: 200, contentType: "text/plain", body: .bytes(body))
     }
+
+    /// The greeting is known at once: answered on the event loop, without a task.
+    public func immediateResponse(to request: HandlerRequest) -> HandlerResponse? {
+        HandlerResponse(status: 200, contentType: "text/plain", body: .bytes(body))
+    }
 }

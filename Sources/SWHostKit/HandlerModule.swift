@@ -24,7 +24,7 @@ public enum HandlerModule {
     /// The handler API version. Emitted into the client, so a module carries the version it was
     /// compiled against rather than reading the host's.
     @_alwaysEmitIntoClient
-    public static var apiVersion: Int32 { 1 }
+    public static var apiVersion: Int32 { 2 }
 
     /// The symbol every module exports.
     public static let entryPointName = "swhost_module_register"

@@ -2,10 +2,11 @@
 
 import Synchronization
 
-/// What the host tells handlers about the server process: whether it is draining, and its
-/// connection counters (nginx `stub_status`).
+/// What the host tells handlers about the server: whether this process is draining, the
+/// connection counters (nginx `stub_status`) and per-virtual-server counters. swhost's sources
+/// sum every worker process (see docs/swift-handlers.md, "Status counters").
 public final class ServerStatus: Sendable {
-    /// nginx `stub_status` counters of this process.
+    /// nginx `stub_status` counters (swhost's source: the whole server, every worker).
     public struct Connections: Sendable, Hashable {
         /// Open client connections (`reading + writing + waiting`).
         public var active: Int
@@ -34,12 +35,34 @@ public final class ServerStatus: Sendable {
         }
     }
 
+    /// Counters of one virtual server (by its primary `server_name`), summed over every worker
+    /// process and kept across reloads.
+    public struct VirtualHost: Sendable, Hashable {
+        /// The server's first `server_name` (`""` for an unnamed server).
+        public var name: String
+        /// Responses completed (counted when the access log line is written).
+        public var requests: Int
+        /// Responses by status class: `[1xx, 2xx, 3xx, 4xx, 5xx]`.
+        public var statusClasses: [Int]
+        /// Bytes sent: status lines, header fields and bodies.
+        public var bytesOut: Int
+
+        /// A snapshot with the given counts.
+        public init(name: String, requests: Int = 0, statusClasses: [Int] = [0, 0, 0, 0, 0], bytesOut: Int = 0) {
+            self.name = name
+            self.requests = requests
+            self.statusClasses = statusClasses
+            self.bytesOut = bytesOut
+        }
+    }
+
     /// The process-wide status swhost updates.
     public static let shared = ServerStatus()
 
     private let draining = Atomic<Bool>(false)
     private let source = Mutex<(@Sendable () -> Connections)?>(nil)
     private let started = Atomic<Int64>(0)
+    private let vhostSource = Mutex<(@Sendable () -> [VirtualHost])?>(nil)
 
     /// A status with no counter source (tests; swhost uses ``shared``).
     public init() {}
@@ -64,5 +87,15 @@ public final class ServerStatus: Sendable {
     /// The current counters, nil when the host gave no source.
     public var connections: Connections? {
         source.withLock { $0 }?()
+    }
+
+    /// Sets where ``virtualHosts`` reads the per-server counters from (the host does this once).
+    public func setVirtualHostSource(_ source: @escaping @Sendable () -> [VirtualHost]) {
+        vhostSource.withLock { $0 = source }
+    }
+
+    /// The per-server counters in configuration order, empty when the host gave no source.
+    public var virtualHosts: [VirtualHost] {
+        vhostSource.withLock { $0 }?() ?? []
     }
 }

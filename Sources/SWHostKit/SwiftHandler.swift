@@ -16,6 +16,18 @@
 public protocol SwiftHandler: Sendable {
     /// Answers one request.
     func handle(_ request: HandlerRequest) async throws -> HandlerResponse
+
+    /// An optional synchronous fast path, tried before ``handle(_:)``: a response known at once
+    /// (a fixed text, a counter snapshot) is sent without starting a task, hopping threads or
+    /// arming the timeout. It runs on the connection's event loop, so it must return promptly:
+    /// no I/O, no waiting on locks held for long, no heavy CPU. Return nil (the default) to be
+    /// called through `handle` instead. A `.file` body is opened off the event loop.
+    func immediateResponse(to request: HandlerRequest) -> HandlerResponse?
+}
+
+extension SwiftHandler {
+    /// No fast path: every request goes through ``handle(_:)``.
+    public func immediateResponse(to request: HandlerRequest) -> HandlerResponse? { nil }
 }
 
 /// Makes a handler from its `swift_handler` parameters, or rejects them.

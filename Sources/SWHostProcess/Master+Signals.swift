@@ -147,6 +147,10 @@ extension Master {
         // Old workers hold their own copies of the previous snapshot.
         if let old = snapshot { close(old) }
         snapshot = makeSnapshot(newPlan)
+        // nginx keeps stub_status totals across reloads: same region, new servers appended.
+        if let left = counters?.add(names: newPlan.serverNames), !left.isEmpty {
+            errorLog.log(.warn, "the shared status counters are full; not counted: \(left.joined(separator: " "))")
+        }
         slotSockets = newSlots
         unixSockets = newUnix
         slotCount = newPlan.workerCount

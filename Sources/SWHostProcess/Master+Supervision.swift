@@ -16,6 +16,7 @@ extension Master {
             if pid <= 0 { return }
             guard let worker = workers.removeValue(forKey: pid) else { continue }
             if let heartbeat = worker.heartbeat { close(heartbeat) }
+            counters?.release(worker: pid)
             let status = WaitStatus(raw: raw)
             let expected = worker.quitting || mode != .running
             errorLog.log(expected && status.isSuccess ? .notice : .alert, "worker process \(pid) \(status)")
@@ -82,6 +83,10 @@ extension Master {
         if let snapshot {
             handoff.configDescriptor = Int32(3 + passed.count + extra.count)
             extra.append(snapshot)
+        }
+        if let counters {
+            handoff.countersDescriptor = Int32(3 + passed.count + extra.count)
+            extra.append(counters.descriptor)
         }
         let heartbeat = plan.workerTimeout != nil ? Heartbeat.create() : nil
         if let heartbeat {

@@ -72,6 +72,8 @@ public final class Master {
     var mode = Mode.running
     /// The current generation's `ConfigSnapshot` file.
     var snapshot: Int32?
+    /// The `status` counters shared with every worker, for the master's whole life.
+    var counters: SharedCounters?
     /// HUPs received, for `ReloadStatus`.
     var reloadAttempts = 0
     /// After WINCH: no workers until the next reload or TTIN.
@@ -132,6 +134,7 @@ public final class Master {
                 slotSockets.append(try openSlot(plan.listeners, existing: [:], opened: &opened))
             }
             snapshot = makeSnapshot(plan)
+            counters = makeCounters(plan)
         } catch {
             for fd in opened { close(fd) }
             slotSockets = []
@@ -215,6 +218,15 @@ public final class Master {
             return nil
         }
         return fd
+    }
+
+    /// The shared counters region; nil (each worker counts alone) when it cannot be made.
+    func makeCounters(_ plan: MasterPlan) -> SharedCounters? {
+        guard let counters = SharedCounters.create(names: plan.serverNames, workers: plan.workerCount) else {
+            errorLog.log(.alert, "could not create the shared status counters (\(errno): \(String(cString: strerror(errno)))); each worker counts alone")
+            return nil
+        }
+        return counters
     }
 
     static func now() -> Double {

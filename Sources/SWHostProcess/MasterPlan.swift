@@ -28,6 +28,8 @@ public struct MasterPlan: Sendable {
     /// The parsed configuration (includes expanded, `-g` first) the workers of this generation
     /// compile (`ConfigSnapshot`); empty makes workers read the files themselves.
     public var configDirectives: [ConfigDirective]
+    /// The servers' primary names in configuration order: their slots in `SharedCounters`.
+    public var serverNames: [String] = []
 
     public init(listeners: [Listener], workerCount: Int, shutdownTimeout: Duration?, configDirectives: [ConfigDirective] = []) {
         self.listeners = listeners
@@ -52,5 +54,6 @@ public struct MasterPlan: Sendable {
         let timeout = main.workerShutdownTimeout.map { Duration.milliseconds($0.milliseconds) }
         self.init(listeners: listeners, workerCount: count, shutdownTimeout: timeout, configDirectives: configDirectives)
         self.workerTimeout = main.workerTimeout.milliseconds > 0 ? .milliseconds(main.workerTimeout.milliseconds) : nil
+        self.serverNames = main.http?.servers.map(\.primaryName) ?? []
     }
 }

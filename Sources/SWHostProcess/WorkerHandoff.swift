@@ -16,6 +16,7 @@ public struct WorkerHandoff: Sendable, Equatable {
     public static let generationVariable = "SWHOST_WORKER_GENERATION"
     public static let configVariable = "SWHOST_CONFIG_FD"
     public static let heartbeatVariable = "SWHOST_HEARTBEAT_FD"
+    public static let countersVariable = "SWHOST_COUNTERS_FD"
 
     /// Inherited descriptor per listener address text (`127.0.0.1:8080`, `[::]:80`, `unix:/x`).
     public var descriptors: [String: Int32]
@@ -26,6 +27,8 @@ public struct WorkerHandoff: Sendable, Equatable {
     public var configDescriptor: Int32?
     /// The inherited `Heartbeat` file, when the master watches this worker.
     public var heartbeatDescriptor: Int32?
+    /// The inherited `SharedCounters` region, when the master shares one.
+    public var countersDescriptor: Int32?
 
     public init(descriptors: [String: Int32], masterPID: pid_t, slot: Int, generation: Int, configDescriptor: Int32? = nil) {
         self.descriptors = descriptors
@@ -46,6 +49,7 @@ public struct WorkerHandoff: Sendable, Equatable {
         ]
         if let configDescriptor { entries.append("\(Self.configVariable)=\(configDescriptor)") }
         if let heartbeatDescriptor { entries.append("\(Self.heartbeatVariable)=\(heartbeatDescriptor)") }
+        if let countersDescriptor { entries.append("\(Self.countersVariable)=\(countersDescriptor)") }
         return entries
     }
 
@@ -66,6 +70,7 @@ public struct WorkerHandoff: Sendable, Equatable {
             configDescriptor: lookup(configVariable).flatMap { Int32($0) }
         )
         handoff.heartbeatDescriptor = lookup(heartbeatVariable).flatMap { Int32($0) }
+        handoff.countersDescriptor = lookup(countersVariable).flatMap { Int32($0) }
         return handoff
     }
 

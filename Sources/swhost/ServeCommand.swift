@@ -97,14 +97,10 @@ enum ServeCommand {
         controller.run()
     }
 
-    /// The `status` and `health` handlers read this process's connection counters.
+    /// The `status` and `health` handlers read the server's counters (the whole pool's, in a worker
+    /// that attached the master's shared region).
     static func publishStatus(of server: VirtualHostServer) {
-        let counters = server.counters
-        ServerStatus.shared.setConnectionSource {
-            let s = counters.snapshot
-            return ServerStatus.Connections(active: s.active, accepts: s.accepts, handled: s.handled, requests: s.requests,
-                                            reading: s.reading, writing: s.writing, waiting: s.waiting)
-        }
+        VirtualHostCounters.shared.install(into: ServerStatus.shared, live: server.counters)
         ServerStatus.shared.startTime = Int64(time(nil))
     }
 

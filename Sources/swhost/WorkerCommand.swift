@@ -82,7 +82,13 @@ enum WorkerCommand {
             errorLog.log(.emerg, problem)
             return 1
         }
+        // A trapping Swift handler ends this worker; its last words name the invocations.
+        SwiftHandlerCrashReport.install(errorLog: errorLog)
         let server = VirtualHostServer(runtime: runtime, threads: 1)
+        // The whole server's status counters, in the master's shared region.
+        if let fd = handoff.countersDescriptor, !VirtualHostCounters.shared.attach(descriptor: fd) {
+            errorLog.log(.alert, "unusable shared status counters from the master; this worker counts alone")
+        }
         ServeCommand.publishStatus(of: server)
         let started = DispatchSemaphore(value: 0)
         let failure = NIOLockedValueBox<String?>(nil)
@@ -104,6 +110,9 @@ enum WorkerCommand {
             server.group.next().scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(500)) { _ in
                 Heartbeat.beat(heartbeat)
             }
+        }
+        server.group.next().scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(100)) { [counters = server.counters] _ in
+            VirtualHostCounters.shared.publish(counters)
         }
         let controller = WorkerSignalController(server: server, errorLog: errorLog)
         if main.workerMaxRequests > 0 {

@@ -102,7 +102,7 @@ struct ModuleBuildError: Error, CustomStringConvertible {
         let result = try runSWHost(arguments: ["-t"], prefix: prefix)
         #expect(result.status == 1)
         #expect(result.stderr.contains(
-            "[emerg] module \"\(prefix.path)/libbad.so\" is built for swhost handler API version 99, this swhost has version 1; rebuild the module against this swhost's SWHostKit in \(file):1\n"),
+            "[emerg] module \"\(prefix.path)/libbad.so\" is built for swhost handler API version 99, this swhost has version 2; rebuild the module against this swhost's SWHostKit in \(file):1\n"),
             "\(result.stderr)")
     }
 

@@ -112,7 +112,9 @@ final class SwiftHandlerServer {
         let first = try s.request("/status")
         let second = try s.request("/status")
         #expect(first.status == 200)
+        // nginx's four lines, then swhost's per-server lines.
         let pattern = #"Active connections: (\d+) \nserver accepts handled requests\n (\d+) (\d+) (\d+) \nReading: (\d+) Writing: (\d+) Waiting: (\d+) \n"#
+            + #"(?:vhost \S+ requests \d+ 1xx \d+ 2xx \d+ 3xx \d+ 4xx \d+ 5xx \d+ bytes_out \d+\n)*"#
         #expect(matches(first.bodyString, pattern))
         #expect(matches(second.bodyString, pattern))
         func requests(_ text: String) -> Int? {
@@ -121,6 +123,9 @@ final class SwiftHandlerServer {
         #expect(requests(second.bodyString)! == requests(first.bodyString)! + 1)
         // The status request itself is being written.
         #expect(second.bodyString.contains("Writing: 1 "))
+        // The first status request is counted for its server once its response is complete.
+        #expect(second.bodyString.hasSuffix("vhost localhost requests 1 1xx 0 2xx 1 3xx 0 4xx 0 5xx 0 bytes_out \(first.rawHead.utf8.count + 4 + first.body.count)\n"),
+                "\(second.bodyString)")
     }
 
     @Test func echoReturnsTheRequestAndItsBody() throws {

@@ -49,4 +49,72 @@ static inline int swhost_wtermsig(int status) { return status & 0x7f; }
 /* The calling thread's kernel thread id (for the error log's PID#TID). */
 int swhost_gettid(void);
 
+/* ---- Swift handler crash reports (SWHostHTTP SwiftHandlerCrashReport) ---- */
+/* Bytes of request description one in-flight invocation can hold. */
+#define SWHOST_CRASH_TEXT_MAX 1024
+/* Installs an async-signal-safe handler for SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT and
+   SIGFPE (SA_RESETHAND, on an alternate stack for the calling thread) that writes one [alert]
+   line per in-flight invocation to every path in `paths` (opened O_APPEND at crash time, so a
+   log reopen is followed) and to fd 2 when `to_stderr`, then re-raises the signal. `utc_offset`
+   (seconds) is applied to the time printed. The paths are copied. Returns 0, or -1 with errno. */
+int swhost_crash_install(const char *const *paths, int count, int to_stderr, long utc_offset);
+/* Claims a registry slot for an invocation; -1 when none is free or nothing is installed. */
+int swhost_crash_begin(void);
+/* The slot's text buffer, SWHOST_CRASH_TEXT_MAX bytes. */
+char *swhost_crash_buffer(int slot);
+/* Makes the slot's text visible to the handler: text[0..<head] is printed before the signal
+   description, text[head..<length] after it. */
+void swhost_crash_publish(int slot, int head, int length);
+/* Frees the slot (the invocation ended). */
+void swhost_crash_end(int slot);
+
+/* ---- Shared stub_status and per-vhost counters (SWHostProcess SharedCounters,
+   SWHostHTTP VirtualHostCounters): one region mapped by the master and every worker ---- */
+#define SWHOST_COUNTERS_NAME_MAX 64
+typedef struct {
+    uint64_t magic, version, vhost_capacity, vhost_count, worker_capacity;
+    uint64_t retired_accepts, retired_handled, retired_requests;
+} swhost_counters_header;
+/* One live worker's connection counters, written by that worker only (pid 0: free). */
+typedef struct {
+    uint64_t pid, accepts, handled, requests, reading, writing, waiting, reserved;
+} swhost_worker_counters;
+/* One virtual server (by primary name), added to by every worker. */
+typedef struct {
+    char name[SWHOST_COUNTERS_NAME_MAX];
+    uint64_t requests, status_1xx, status_2xx, status_3xx, status_4xx, status_5xx, bytes_out, reserved;
+} swhost_vhost_counters;
+
+/* Bytes a region with these capacities needs. */
+size_t swhost_counters_size(uint64_t vhosts, uint64_t workers);
+/* Formats a zeroed region of swhost_counters_size(vhosts, workers) bytes. */
+void swhost_counters_init(void *region, uint64_t vhosts, uint64_t workers);
+/* 1 when `region` of `size` bytes is a formatted region. */
+int swhost_counters_valid(const void *region, size_t size);
+swhost_counters_header *swhost_counters_header_of(void *region);
+swhost_worker_counters *swhost_counters_worker(void *region, uint64_t index);
+swhost_vhost_counters *swhost_counters_vhost(void *region, uint64_t index);
+/* The slot of `name` (truncated to SWHOST_COUNTERS_NAME_MAX - 1 bytes), or -1. */
+long swhost_counters_find(void *region, const char *name);
+/* The slot of `name`, appended when missing (one writer: the master, or a single process);
+   -1 when the region is full. */
+long swhost_counters_add(void *region, const char *name);
+/* Claims a free worker entry for `pid`; -1 when full. */
+long swhost_counters_claim_worker(void *region, uint64_t pid);
+/* Folds `pid`'s totals into the retired totals and frees its entry (the master, on reap). */
+void swhost_counters_release_worker(void *region, uint64_t pid);
+/* Overwrites a worker entry's counters (relaxed stores; the owner is the only writer). */
+void swhost_counters_publish(swhost_worker_counters *w, uint64_t accepts, uint64_t handled, uint64_t requests,
+                             uint64_t reading, uint64_t writing, uint64_t waiting);
+/* Relaxed atomic read of one counter. */
+static inline uint64_t swhost_counter_load(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+/* One response of `status` with `bytes` sent: a few relaxed atomic adds. */
+static inline void swhost_vhost_record(swhost_vhost_counters *v, unsigned status, uint64_t bytes) {
+    __atomic_fetch_add(&v->requests, 1, __ATOMIC_RELAXED);
+    uint64_t *klass = status < 200 ? &v->status_1xx : status < 300 ? &v->status_2xx : status < 400 ? &v->status_3xx
+        : status < 500 ? &v->status_4xx : &v->status_5xx;
+    __atomic_fetch_add(klass, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&v->bytes_out, bytes, __ATOMIC_RELAXED);
+}
+
 #endif

@@ -15,20 +15,37 @@ import Synchronization
 /// same filters as a static file's (`finish`).
 extension RequestProcessor {
     func runSwiftHandler(_ state: RequestState, name: String, parameters: [SwiftHandlerParameter]) {
-        let handler: any SwiftHandler
-        let handlerParameters: HandlerParameters
+        let resolved: SwiftHandlerCache.Resolved
         do {
-            (handler, handlerParameters) = try SwiftHandlerCache.shared.handler(for: state.location, name: name, parameters: parameters)
+            resolved = try SwiftHandlerCache.shared.handler(for: state.location, name: name, parameters: parameters)
         } catch {
             // Only reachable when -t was skipped for this handler (a module missing at reload).
             state.log(.error, "swift_handler \"\(name)\": \(error.message)")
             finish(state, Reply(status: 500))
             return
         }
-        let request = makeHandlerRequest(state, parameters: handlerParameters)
+        let handler = resolved.handler
+        let request = makeHandlerRequest(state, parameters: resolved.parameters, locationText: resolved.locationText)
         let eventLoop = state.request.eventLoop
-        let race = AnswerRace()
         let prefix = runtime.prefix
+        // Named in the worker's last words should the handler trap (SwiftHandlerCrashReport).
+        let crashSlot = SwiftHandlerCrashReport.begin(state, name: name)
+        // The synchronous fast path: no task, no thread hop, no timeout timer.
+        let immediate = handler.immediateResponse(to: request)
+        if let immediate {
+            SwiftHandlerCrashReport.end(crashSlot)
+            if case .file = immediate.body {
+                // Opening a file may block: not on the event loop.
+                Task {
+                    let reply = Self.reply(for: immediate, prefix: prefix, handlerName: name, logger: request.logger)
+                    eventLoop.execute { self.finish(state, reply) }
+                }
+            } else {
+                finish(state, Self.reply(for: immediate, prefix: prefix, handlerName: name, logger: request.logger))
+            }
+            return
+        }
+        let race = AnswerRace()
         let task = Task {
             let result: Result<HandlerResponse, any Error>
             do {
@@ -36,6 +53,7 @@ extension RequestProcessor {
             } catch {
                 result = .failure(error)
             }
+            SwiftHandlerCrashReport.end(crashSlot)
             // Exactly one of the handler and the timeout answers; a handler that lost to the
             // timeout (typically with CancellationError) is not logged a second time.
             guard race.claim() else { return }
@@ -60,7 +78,7 @@ extension RequestProcessor {
 
     /// The Kit view of the request: copies of the request line and headers, the location's error
     /// log, and a body read only if the handler iterates it.
-    private func makeHandlerRequest(_ state: RequestState, parameters: HandlerParameters) -> HandlerRequest {
+    private func makeHandlerRequest(_ state: RequestState, parameters: HandlerParameters, locationText: String) -> HandlerRequest {
         let http = state.request
         let errorLog = state.errorLog
         // The context is built only when a line is written; `logContext` reads only immutable
@@ -71,11 +89,6 @@ extension RequestProcessor {
         }
         var headers = HandlerHeaders()
         for field in http.headers { headers.add(name: field.name, value: field.value) }
-        let location = state.location
-        let locationText: String = switch location.modifier {
-        case .prefix, .named: location.name
-        default: location.modifier.rawValue + " " + location.name
-        }
         let body: HandlerRequestBody
         if http.hasBody {
             let reader = LazyRequestBody(request: http, limit: Int64(state.settings.clientMaxBodySize.bytes))

@@ -7,6 +7,7 @@ extension RequestProcessor {
     /// Writes the request's line to every `access_log` of the location that answered it, after
     /// the response is complete (so `$status`, `$body_bytes_sent` and `$request_time` are known).
     func writeAccessLog(_ state: RequestState) {
+        VirtualHostCounters.shared.record(state)
         let logs = state.locationRuntime.accessLogs
         guard !logs.isEmpty else { return }
         let resolve: (VariableName) -> String? = { state.value(of: $0) }

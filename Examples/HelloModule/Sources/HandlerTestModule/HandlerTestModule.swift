@@ -5,7 +5,12 @@
 //   swift_handler test_upload [stop_after=N]; reads the body (or its first N bytes), answers length and checksum
 //   swift_handler test_shared;               whether the module sees the host's ServerStatus and registry
 //   swift_handler test_file path=P;          sends file P with an ETag and Last-Modified (conditional, ranges)
+//   swift_handler test_crash how=fatal|index; traps (fatalError or an index out of range): ends its worker
+//   swift_handler test_pid [ms=N];          answers the worker's pid, after sleeping N ms
 
+#if canImport(Glibc)
+import Glibc
+#endif
 import SWHostKit
 
 struct FailingHandler: SwiftHandler {
@@ -87,6 +92,29 @@ struct SharedStateHandler: SwiftHandler {
     }
 }
 
+/// Which worker answered (for the master/worker tests), optionally after a sleep.
+struct PIDHandler: SwiftHandler {
+    let milliseconds: Int
+
+    func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
+        if milliseconds > 0 { try await Task.sleep(for: .milliseconds(milliseconds)) }
+        return .text("pid \(getpid())\n")
+    }
+}
+
+/// Traps, to prove a trap ends only its own worker (never ship a handler like this).
+struct CrashingHandler: SwiftHandler {
+    let how: String
+
+    func handle(_ request: HandlerRequest) async throws -> HandlerResponse {
+        if how == "index" {
+            let empty = [Int](repeating: 0, count: request.path.count % 1)
+            return .text("\(empty[request.path.count])\n")
+        }
+        fatalError("test_crash asked to trap for \(request.path)")
+    }
+}
+
 @_cdecl("swhost_module_register")
 public func swhost_module_register(_ hostVersion: Int32, _ registry: UnsafeMutableRawPointer) -> Int32 {
     HandlerModule.register(hostVersion: hostVersion, registry: registry) { registry in
@@ -96,6 +124,16 @@ public func swhost_module_register(_ hostVersion: Int32, _ registry: UnsafeMutab
             return UploadHandler(stopAfter: try p.integer("stop_after", default: Int.max, in: 1...Int.max, handler: "test_upload"))
         }
         registry.register("test_shared", handler: SharedStateHandler())
+        registry.register("test_pid") { (p: HandlerParameters) throws(HandlerConfigError) -> any SwiftHandler in
+            try p.allowOnly(["ms"], handler: "test_pid")
+            return PIDHandler(milliseconds: try p.integer("ms", default: 0, in: 0...600_000, handler: "test_pid"))
+        }
+        registry.register("test_crash") { (p: HandlerParameters) throws(HandlerConfigError) -> any SwiftHandler in
+            try p.allowOnly(["how"], handler: "test_crash")
+            let how = p["how"] ?? "fatal"
+            guard how == "fatal" || how == "index" else { throw HandlerConfigError("invalid \"how\" value \"\(how)\" in swift_handler \"test_crash\" (fatal or index)") }
+            return CrashingHandler(how: how)
+        }
         registry.register("test_file") { (p: HandlerParameters) throws(HandlerConfigError) -> any SwiftHandler in
             try p.allowOnly(["path"], handler: "test_file")
             guard let path = p["path"] else { throw HandlerConfigError("swift_handler \"test_file\" needs path=") }
