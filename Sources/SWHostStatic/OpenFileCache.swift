@@ -82,14 +82,15 @@ public final class OpenFileCache: Sendable {
         let valid = configuration.validSeconds * 1_000_000_000
         let inactive = configuration.inactiveSeconds * 1_000_000_000
         let cached: Entry? = entries.withLock { lru in
-            guard var e = lru.get(key) else { return nil }
-            if now - e.lastUsed >= inactive {
-                lru.removeValue(forKey: key)
-                return nil
+            let found = lru.modify(key) { (e: inout Entry) -> Entry? in
+                if now - e.lastUsed >= inactive { return nil }
+                e.lastUsed = now
+                return e
             }
-            e.lastUsed = now
-            lru.set(key, e)
-            return e
+            guard let found else { return nil }
+            // Present but unused for `inactive`: dropped, as nginx's open_file_cache does.
+            if found == nil { lru.removeValue(forKey: key) }
+            return found
         }
         if let cached, now - cached.validatedAt < valid {
             return cached.result

@@ -1,5 +1,7 @@
 // swhost: config language.
 
+import Synchronization
+
 /// A merged `server { }` block.
 @dynamicMemberLookup
 public final class ServerConfig: Sendable {
@@ -18,6 +20,10 @@ public final class ServerConfig: Sendable {
     /// carries a server-level `try_files`.
     public let serverLevel: LocationConfig
     public let sourceLocation: SourceLocation?
+    /// Where the serving layer keeps this server's status counters once it resolved them: an
+    /// address, 1 for "none", 0 until resolved. Per server object (so per config generation),
+    /// so that counting a response costs one load instead of a lookup by name.
+    public let countersSlot = Atomic<UInt>(0)
 
     public init(listens: [ListenDirective], names: [ServerName], settings: HTTPSettings, rewriteSteps: [RewriteStep],
                 locations: LocationTree, tryFiles: TryFiles? = nil, sourceLocation: SourceLocation?) {

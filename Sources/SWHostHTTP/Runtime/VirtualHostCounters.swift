@@ -17,8 +17,8 @@ import Synchronization
 /// the whole server's numbers, as nginx's stub_status zone does. A process without a master
 /// (`master_process off`) counts in private memory of the same layout.
 ///
-/// Per request (`record`, called where the access log is written): one cached lookup of the
-/// server's slot by object identity (the name is matched once per server, not per request) and
+/// Per request (`record`, called where the access log is written): one load of the slot cached
+/// on the `ServerConfig` (the name is matched once per server object, not per request) and
 /// three relaxed atomic adds. A worker's connection counters (accepts, handled, requests,
 /// reading, writing, waiting) are published into its own entry every 100 ms (`publish`); the
 /// page adds the other workers' published values to this worker's live ones.
@@ -37,13 +37,8 @@ public final class VirtualHostCounters: Sendable {
     }
 
     /// A server's slot. `@unchecked Sendable`: see `Region`.
-    private struct Slot: @unchecked Sendable {
-        weak var server: ServerConfig?
-        let counters: UnsafeMutablePointer<swhost_vhost_counters>?
-    }
 
     private let region = Mutex<Region?>(nil)
-    private let slots = Mutex<[ObjectIdentifier: Slot]>([:])
     /// This process's connection counters, for the last publication at exit.
     private let live = Mutex<ConnectionCounters?>(nil)
 
@@ -111,22 +106,20 @@ public final class VirtualHostCounters: Sendable {
     /// The server's slot, resolved by name on its first request and cached by identity (the
     /// entry holds the server weakly, so an identifier reused after a reload is re-resolved).
     private func slot(for server: ServerConfig) -> UnsafeMutablePointer<swhost_vhost_counters>? {
-        let id = ObjectIdentifier(server)
-        if let cached = slots.withLock({ $0[id] }), cached.server === server { return cached.counters }
+        switch server.countersSlot.load(ordering: .relaxed) {
+        case 0: break
+        case 1: return nil
+        case let address: return UnsafeMutablePointer(bitPattern: address)
+        }
         guard let region = region.withLock({ $0 }) else { return nil }
         let name = server.primaryName
         let index = region.owner ? swhost_counters_add(region.base, name) : swhost_counters_find(region.base, name)
         let counters = index >= 0 ? swhost_counters_vhost(region.base, UInt64(index)) : nil
-        slots.withLock { table in
-            // Reloads of a process without a master leave dead entries; sweep them as it grows.
-            if table.count >= 1024 { table = table.filter { $0.value.server != nil } }
-            table[id] = Slot(server: server, counters: counters)
-        }
+        // Resolved once per server object: the region outlives every generation's servers.
+        server.countersSlot.store(counters.map { UInt(bitPattern: $0) } ?? 1, ordering: .relaxed)
         return counters
     }
 
-    /// The whole server's connection counters: retired workers, the other live workers'
-    /// published entries, and this process's live values.
     func connections(live s: ConnectionCounters.Snapshot) -> ServerStatus.Connections {
         var total = ServerStatus.Connections(active: s.active, accepts: s.accepts, handled: s.handled, requests: s.requests,
                                              reading: s.reading, writing: s.writing, waiting: s.waiting)
