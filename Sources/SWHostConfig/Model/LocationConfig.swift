@@ -1,5 +1,7 @@
 // swhost: config language.
 
+import Synchronization
+
 /// How a `location` matches.
 public enum LocationModifier: String, Sendable, Hashable {
     /// `location /path`.
@@ -44,6 +46,9 @@ public final class LocationConfig: Sendable {
     /// Nested locations.
     public let children: LocationTree
     public let sourceLocation: SourceLocation?
+    /// What the serving layer derived from this location for its requests (opened logs, the
+    /// handler instance), kept on the location so that finding it costs no lookup. Opaque here.
+    public let derived = Mutex<(any AnyObject & Sendable)?>(nil)
 
     public init(
         name: String, modifier: LocationModifier, regex: ConfigRegex?, settings: HTTPSettings,

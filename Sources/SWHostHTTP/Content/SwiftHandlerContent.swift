@@ -17,7 +17,7 @@ extension RequestProcessor {
     func runSwiftHandler(_ state: RequestState, name: String, parameters: [SwiftHandlerParameter]) {
         let resolved: SwiftHandlerCache.Resolved
         do {
-            resolved = try SwiftHandlerCache.shared.handler(for: state.location, name: name, parameters: parameters)
+            resolved = try SwiftHandlerCache.handler(for: state.location, in: state.locationRuntime, name: name, parameters: parameters)
         } catch {
             // Only reachable when -t was skipped for this handler (a module missing at reload).
             state.log(.error, "swift_handler \"\(name)\": \(error.message)")

@@ -6,6 +6,7 @@ import SWHostConfig
 import SWHostHTTPCore
 import SWHostLog
 import SWHostStatic
+import Synchronization
 
 /// One configuration generation as the request path sees it: the virtual-host tables per
 /// listener, the shared caches, and per-location runtime state built on first use.
@@ -34,7 +35,9 @@ public final class HTTPRuntime: Sendable {
     public let serverVersion: String
     /// `swhost/VERSION`, for `Server:` with `server_tokens on`.
     public let softwareWithVersion: String
-    private let locationRuntimes = NIOLockedValueBox([ObjectIdentifier: LocationRuntime]())
+    /// Tells this generation's per-location state from another runtime's on the same config.
+    let generation = HTTPRuntime.nextGeneration.add(1, ordering: .relaxed).newValue
+    private static let nextGeneration = Atomic<UInt64>(0)
 
     public init(config: HTTPConfig, prefix: String, mainErrorLog: ErrorLog, serverVersion: String) {
         self.config = config
@@ -61,14 +64,15 @@ public final class HTTPRuntime: Sendable {
     }
 
     /// The per-location state, built on first use (a config may have 50,000 locations; most are
-    /// never requested).
+    /// never requested) and kept on the location itself: one uncontended lock, no hashing.
     func runtime(for location: LocationConfig) -> LocationRuntime {
-        let id = ObjectIdentifier(location)
-        if let existing = locationRuntimes.withLockedValue({ $0[id] }) { return existing }
+        if let existing = location.derived.withLock({ $0 }) as? LocationRuntime, existing.generation == generation {
+            return existing
+        }
         let built = makeRuntime(for: location.settings)
-        return locationRuntimes.withLockedValue { table in
-            if let existing = table[id] { return existing }
-            table[id] = built
+        return location.derived.withLock { slot in
+            if let existing = slot as? LocationRuntime, existing.generation == generation { return existing }
+            slot = built
             return built
         }
     }
@@ -112,7 +116,7 @@ public final class HTTPRuntime: Sendable {
                 logs.append(.perRequest(format: format, path: log.path, prefix: prefix, condition: log.condition))
             }
         }
-        return LocationRuntime(accessLogs: logs, errorLog: errorLog(for: settings.errorLogs))
+        return LocationRuntime(generation: generation, accessLogs: logs, errorLog: errorLog(for: settings.errorLogs))
     }
 }
 

@@ -2,14 +2,20 @@
 
 import SWHostConfig
 import SWHostLog
+import Synchronization
 
 /// What a location needs at request time that is derived from its config once per generation:
-/// its opened access logs and its error log.
+/// its opened access logs, its error log and, for `swift_handler`, the handler instance.
 public final class LocationRuntime: Sendable {
+    /// The `HTTPRuntime` generation that built it.
+    let generation: UInt64
     public let accessLogs: [ResolvedAccessLog]
     public let errorLog: ErrorLog
+    /// The `swift_handler` instance and its converted parameters, made on the first request.
+    let swiftHandler = Mutex<SwiftHandlerCache.Resolved?>(nil)
 
-    init(accessLogs: [ResolvedAccessLog], errorLog: ErrorLog) {
+    init(generation: UInt64, accessLogs: [ResolvedAccessLog], errorLog: ErrorLog) {
+        self.generation = generation
         self.accessLogs = accessLogs
         self.errorLog = errorLog
     }
