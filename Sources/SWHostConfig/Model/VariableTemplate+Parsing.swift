@@ -50,7 +50,7 @@ extension VariableName {
         }
         if name.hasPrefix("arg_") { return .argument(String(written.dropFirst(4))) }
         if name.hasPrefix("cookie_") { return .cookie(String(name.dropFirst(7))) }
-        if builtinNames.contains(name) || builtinPrefixes.contains(where: { name.hasPrefix($0) }) { return .builtin(name) }
+        if builtinNames.contains(name) || builtinPrefixes.contains(where: { name.hasPrefix($0) }) { return .builtin(BuiltinVariable(name)) }
         return .user(name)
     }
 }

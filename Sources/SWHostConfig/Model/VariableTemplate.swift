@@ -6,7 +6,7 @@
 /// `.httpHeader("user-agent")`, with `_` turned into `-` as nginx matches header names).
 public enum VariableName: Sendable, Hashable, CustomStringConvertible {
     /// A built-in variable such as `uri`, `args`, `host`, `remote_addr`, `status`.
-    case builtin(String)
+    case builtin(BuiltinVariable)
     /// `$http_NAME`: a request header; the stored name is lowercase with `-` for `_`.
     case httpHeader(String)
     /// `$sent_http_NAME`: a response header.

@@ -13,7 +13,7 @@ extension RequestState {
     func value(of name: VariableName) -> String? {
         switch name {
         case .builtin(let n): builtin(n)
-        case .httpHeader(let header): request.headers.all(header).isEmpty ? nil : request.headers.all(header).joined(separator: header == "cookie" ? "; " : ", ")
+        case .httpHeader(let header): request.headers.joinedValues(header, separator: header == "cookie" ? "; " : ", ")
         case .sentHTTPHeader(let header): sentHeaders.first(header)
         case .argument(let arg): Self.argument(arg, in: args)
         case .cookie(let cookie): Self.cookie(cookie, in: request.headers.all("cookie"))
@@ -28,51 +28,51 @@ extension RequestState {
         return template.render { self.value(of: $0) }
     }
 
-    private func builtin(_ name: String) -> String? {
+    private func builtin(_ variable: BuiltinVariable) -> String? {
         let connection = request.connection
-        switch name {
-        case "uri", "document_uri": return uri
-        case "request_uri": return request.uri.requestURI
+        switch variable.kind {
+        case .uri, .documentURI: return uri
+        case .requestURI: return request.uri.requestURI
         // Not found (logged as "-") without a query; "" for a bare "?".
-        case "args", "query_string": return hasArgs ? args : nil
-        case "is_args": return hasArgs && !args.isEmpty ? "?" : ""
-        case "host": return hostVariable
-        case "hostname": return Self.hostname
-        case "http_host": return request.headers.first("host")
-        case "remote_addr", "realip_remote_addr": return connection.remoteAddress
-        case "remote_port", "realip_remote_port": return String(connection.remotePort)
+        case .args, .queryString: return hasArgs ? args : nil
+        case .isArgs: return hasArgs && !args.isEmpty ? "?" : ""
+        case .host: return hostVariable
+        case .hostname: return Self.hostname
+        case .httpHost: return request.headers.first("host")
+        case .remoteAddr, .realipRemoteAddr: return connection.remoteAddress
+        case .remotePort, .realipRemotePort: return String(connection.remotePort)
         // The user name sent, checked or not, as nginx's ngx_http_auth_basic_user gives it.
-        case "remote_user":
+        case .remoteUser:
             return remoteUser ?? request.headers.first("authorization").flatMap(BasicCredentials.init(authorization:))?.userString
-        case "server_addr": return connection.localAddress
-        case "server_port": return String(connection.localPort)
-        case "server_name": return server.primaryName
-        case "server_protocol": return request.version.description
-        case "scheme": return "http"
-        case "https": return ""
-        case "request_method": return method.rawValue
-        case "request": return "\(request.method.rawValue) \(request.target) \(request.version)"
-        case "document_root": return documentRoot
-        case "realpath_root": return Self.realpath(documentRoot) ?? documentRoot
-        case "request_filename": return requestFilename
-        case "content_length": return request.headers.first("content-length")
-        case "content_type": return request.headers.first("content-type")
-        case "connection": return String(connection.connectionID)
-        case "connection_requests": return String(connection.requestNumber)
-        case "pid": return String(getpid())
-        case "nginx_version", "swhost_version": return runtime.serverVersion
-        case "status": return sentStatus == 0 ? nil : Self.threeDigits(sentStatus)
-        case "body_bytes_sent": return String(completion?.bodyBytes ?? 0)
-        case "bytes_sent": return String(completion?.totalBytes ?? 0)
-        case "request_length": return nil
-        case "request_time": return requestTime
-        case "msec": return LogTime.now().msec
-        case "time_local": return LogTime.now().timeLocal
-        case "time_iso8601": return LogTime.now().iso8601
-        case "fastcgi_script_name": return fastcgiSplit.script
-        case "fastcgi_path_info": return fastcgiSplit.pathInfo
-        case "limit_rate": return "0"
-        default: return userVariables[name]
+        case .serverAddr: return connection.localAddress
+        case .serverPort: return String(connection.localPort)
+        case .serverName: return server.primaryName
+        case .serverProtocol: return request.version.description
+        case .scheme: return "http"
+        case .https: return ""
+        case .requestMethod: return method.rawValue
+        case .request: return request.method.rawValue + " " + request.target + " " + request.version.description
+        case .documentRoot: return documentRoot
+        case .realpathRoot: return Self.realpath(documentRoot) ?? documentRoot
+        case .requestFilename: return requestFilename
+        case .contentLength: return request.headers.first("content-length")
+        case .contentType: return request.headers.first("content-type")
+        case .connection: return String(connection.connectionID)
+        case .connectionRequests: return String(connection.requestNumber)
+        case .pid: return String(getpid())
+        case .nginxVersion, .swhostVersion: return runtime.serverVersion
+        case .status: return sentStatus == 0 ? nil : Self.threeDigits(sentStatus)
+        case .bodyBytesSent: return String(completion?.bodyBytes ?? 0)
+        case .bytesSent: return String(completion?.totalBytes ?? 0)
+        case .requestLength: return nil
+        case .requestTime: return requestTime
+        case .msec: return LogTime.now().msec
+        case .timeLocal: return LogTime.now().timeLocal
+        case .timeISO8601: return LogTime.now().iso8601
+        case .fastcgiScriptName: return fastcgiSplit.script
+        case .fastcgiPathInfo: return fastcgiSplit.pathInfo
+        case .limitRate: return "0"
+        case .other: return userVariables[variable.name]
         }
     }
 

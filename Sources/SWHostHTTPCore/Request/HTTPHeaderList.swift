@@ -51,6 +51,16 @@ public struct HTTPHeaderList: Sendable, Sequence, ExpressibleByDictionaryLiteral
         storage.compactMap { Self.equalsIgnoringCase($0.name, name) ? $0.value : nil }
     }
 
+    /// The values of every field named `name` joined with `separator` (nginx's `$http_NAME` for
+    /// repeated fields), nil when absent. A single field's value is returned as is, unallocated.
+    public func joinedValues(_ name: String, separator: String) -> String? {
+        var result: String?
+        for h in storage where Self.equalsIgnoringCase(h.name, name) {
+            if result == nil { result = h.value } else { result! += separator + h.value }
+        }
+        return result
+    }
+
     /// True when a field named `name` is present.
     public func contains(_ name: String) -> Bool { first(name) != nil }
 
