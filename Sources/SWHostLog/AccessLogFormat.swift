@@ -106,6 +106,15 @@ public struct AccessLogFormat: Sendable, Hashable {
 
     /// nginx's `ngx_http_log_escape`.
     static func appendDefaultEscaped(_ value: String.UTF8View, to line: inout [UInt8]) {
+        // Most values need no escaping: one bulk copy instead of an append per byte.
+        let clean = value.withContiguousStorageIfAvailable { bytes -> Bool in
+            for byte in bytes where byte < 0x20 || byte >= 0x7f || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                return false
+            }
+            line.append(contentsOf: bytes)
+            return true
+        }
+        if clean == true { return }
         for byte in value {
             if byte < 0x20 || byte >= 0x7f || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 line.append(UInt8(ascii: "\\"))
