@@ -191,7 +191,7 @@ extension HTTPConnectionHandler {
     func track(_ future: EventLoopFuture<Void>, last: Bool) {
         response.pendingWrites += 1
         if sendTimer == nil { armSendTimer() }
-        let bound = NIOLoopBound(self, eventLoop: future.eventLoop)
+        let bound = LoopConfined(self)
         future.whenComplete { result in
             let handler = bound.value
             handler.response.pendingWrites -= 1

@@ -9,7 +9,7 @@ extension HTTPConnectionHandler {
 
     func startStream(_ stream: any ResponseBodyStream, chunked: Bool, length: Int64?, context: ChannelHandlerContext) {
         let loop = context.eventLoop
-        let bound = NIOLoopBound(self, eventLoop: loop)
+        let bound = LoopConfined(self)
         let number = requestCount
         // Only chunk writes count for send_timeout: a slow producer (FastCGI) is not a slow client.
         Task {

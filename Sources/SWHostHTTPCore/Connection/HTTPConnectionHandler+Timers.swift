@@ -68,7 +68,7 @@ extension HTTPConnectionHandler {
         if let current = watchdogDeadline, current <= deadline { return }
         watchdog?.cancel()
         watchdogDeadline = deadline
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loopBound = LoopConfined(self)
         watchdog = context.eventLoop.scheduleTask(deadline: deadline) {
             loopBound.value.watchdogFired()
         }

@@ -284,7 +284,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             listenerTag: listenerTag, startTimeMicroseconds: requestStart
         )
         let loop = context.eventLoop
-        let bound = NIOLoopBound(self, eventLoop: loop)
+        let bound = LoopConfined(self)
         let request = HTTPRequest(head: head, uri: uri, connection: info, handler: bound, eventLoop: loop)
         self.request = request
         body = BodyState(framing: head.framing)
@@ -326,7 +326,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var buffer = context.channel.allocator.buffer(capacity: 512)
         DefaultErrorPage.render(error, configuration: configuration, into: &buffer)
         // The client may still be sending (a long header, a body): linger once the page is out.
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let bound = LoopConfined(self)
         state = .lingering
         input.clear()
         context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).whenComplete { result in
@@ -367,7 +367,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         cancelTimers()
         lingerDeadline = .now() + configuration.lingeringTime
         armLingerTimer()
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let bound = LoopConfined(self)
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenFailure { _ in bound.value.close() }
         context.close(mode: .output, promise: promise)

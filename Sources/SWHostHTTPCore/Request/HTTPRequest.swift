@@ -30,11 +30,11 @@ public final class HTTPRequest: Sendable {
     /// `Expect: 100-continue` was sent (the core answers `100 Continue` on the first `readBody`).
     public let expectsContinue: Bool
 
-    let handler: NIOLoopBound<HTTPConnectionHandler>
+    let handler: LoopConfined<HTTPConnectionHandler>
     /// The connection's event loop (callbacks of blocking work offloaded by the HTTP layer come back here).
     public let eventLoop: any EventLoop
 
-    init(head: RequestHead, uri: NormalizedURI, connection: ConnectionInfo, handler: NIOLoopBound<HTTPConnectionHandler>, eventLoop: any EventLoop) {
+    init(head: RequestHead, uri: NormalizedURI, connection: ConnectionInfo, handler: LoopConfined<HTTPConnectionHandler>, eventLoop: any EventLoop) {
         self.method = head.method
         self.target = head.target
         self.uri = uri

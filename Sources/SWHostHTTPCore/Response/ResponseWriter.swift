@@ -5,7 +5,7 @@ import NIOCore
 /// Sends the one response to one request. Safe to call from any thread: it hops to the
 /// connection's event loop.
 public struct ResponseWriter: Sendable {
-    let handler: NIOLoopBound<HTTPConnectionHandler>
+    let handler: LoopConfined<HTTPConnectionHandler>
     let eventLoop: any EventLoop
     let requestNumber: Int
 
