@@ -28,6 +28,8 @@ public struct MasterPlan: Sendable {
     /// The parsed configuration (includes expanded, `-g` first) the workers of this generation
     /// compile (`ConfigSnapshot`); empty makes workers read the files themselves.
     public var configDirectives: [ConfigDirective]
+    /// The `fastcgi_app` blocks the master starts and supervises (`FastCGIAppSupervisor`).
+    public var fastcgiApps: [FastCGIApp] = []
 
     public init(listeners: [Listener], workerCount: Int, shutdownTimeout: Duration?, configDirectives: [ConfigDirective] = []) {
         self.listeners = listeners
@@ -52,5 +54,6 @@ public struct MasterPlan: Sendable {
         let timeout = main.workerShutdownTimeout.map { Duration.milliseconds($0.milliseconds) }
         self.init(listeners: listeners, workerCount: count, shutdownTimeout: timeout, configDirectives: configDirectives)
         self.workerTimeout = main.workerTimeout.milliseconds > 0 ? .milliseconds(main.workerTimeout.milliseconds) : nil
+        self.fastcgiApps = main.http?.fastcgiApps ?? []
     }
 }
