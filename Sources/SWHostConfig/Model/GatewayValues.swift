@@ -69,6 +69,17 @@ public struct FastCGIApp: Sendable, Hashable {
         return .failure(ProgramError(code: failure))
     }
 
+    public init(name: String, command: [String], processes: Int = 1, socket: String, environment: [(name: String, value: String)] = [],
+                location: SourceLocation? = nil, commandLocation: SourceLocation? = nil) {
+        self.name = name
+        self.command = command
+        self.processes = processes
+        self.socket = socket
+        self.environment = environment
+        self.location = location
+        self.commandLocation = commandLocation
+    }
+
     public static func == (a: FastCGIApp, b: FastCGIApp) -> Bool {
         a.name == b.name && a.command == b.command && a.processes == b.processes && a.socket == b.socket
             && a.environment.map(\.name) == b.environment.map(\.name) && a.environment.map(\.value) == b.environment.map(\.value)
