@@ -72,6 +72,20 @@ final class InboundQueue: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
+    /// Nothing buffered, nothing pending, input not ended: a kept-alive connection that may be
+    /// handed to the next request. On the loop only.
+    var isQuiet: Bool {
+        loop.preconditionInEventLoop()
+        return !ended && chunks.isEmpty && waiter == nil
+    }
+
+    /// Issues a read while the connection sits idle in a pool, so that the upstream closing it
+    /// ends the queue (`isQuiet` turns false). On the loop only.
+    func watchWhileIdle() {
+        loop.preconditionInEventLoop()
+        context?.read()
+    }
+
     /// The next chunk, nil at the end of input. Fails with `GatewayError.timedOut` when nothing
     /// arrives within `timeout`.
     func next(timeout: TimeAmount) async throws -> ByteBuffer? {

@@ -112,7 +112,8 @@ extension RequestProcessor {
         var invocation = FastCGIInvocation(
             address: address, params: params,
             connectTimeout: .milliseconds(settings.fastcgiConnectTimeout.milliseconds),
-            readTimeout: .milliseconds(settings.fastcgiReadTimeout.milliseconds))
+            readTimeout: .milliseconds(settings.fastcgiReadTimeout.milliseconds),
+            keepConnection: settings.fastcgiKeepConn)
         guard let pending = gatewayBody(state) else { return }
         let log = state.errorLog
         let context = state.logContext
