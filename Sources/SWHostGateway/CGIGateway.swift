@@ -110,6 +110,11 @@ public struct CGIGateway: Sendable {
                     guard channel.isActive else { return }
                     try await channel.writeAndFlush(chunk).get()
                 }
+            case .spooled(let file):
+                for try await chunk in file.chunks() {
+                    guard channel.isActive else { return }
+                    try await channel.writeAndFlush(chunk).get()
+                }
             }
         } catch {
             return

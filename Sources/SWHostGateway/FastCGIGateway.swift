@@ -89,7 +89,7 @@ public struct FastCGIGateway: Sendable {
         let connection = if let kept { kept } else { try await connect(invocation, on: loop) }
         let channel = connection.channel
         let retryable: Bool = switch body {
-        case .none, .buffered: kept != nil
+        case .none, .buffered, .spooled: kept != nil
         case .stream: false
         }
 
@@ -149,6 +149,12 @@ public struct FastCGIGateway: Sendable {
                 if out.readableBytes > 0 { try await channel.writeAndFlush(out).get() }
             case .stream(let sequence):
                 for try await chunk in sequence {
+                    var out = ByteBuffer()
+                    FastCGIRecord.writeStream(type: .stdin, requestID: requestID, data: chunk, to: &out)
+                    try await channel.writeAndFlush(out).get()
+                }
+            case .spooled(let file):
+                for try await chunk in file.chunks() {
                     var out = ByteBuffer()
                     FastCGIRecord.writeStream(type: .stdin, requestID: requestID, data: chunk, to: &out)
                     try await channel.writeAndFlush(out).get()
