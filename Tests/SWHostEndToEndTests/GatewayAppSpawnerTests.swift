@@ -80,6 +80,21 @@ import Glibc
         }
     }
 
+    @Test func spawnedPHPStatusLocationAndReadTimeout() throws {
+        try withSpawnedPHP { f in
+            let notFound = try f.get("/app/notfound.php")
+            #expect(notFound.status == 404)
+            #expect(notFound.bodyString == "custom not found\n")
+            let moved = try f.get("/app/location.php")
+            #expect(moved.status == 302)
+            #expect(moved.headers["Location"] == "http://127.0.0.1:\(f.port)/x")
+            let start = ContinuousClock.now
+            let slow = try f.get("/app/slow.php")
+            #expect(slow.status == 504)
+            #expect(ContinuousClock.now - start < .seconds(8))
+        }
+    }
+
     @Test func aKilledAppProcessIsRestartedAndTheNextRequestSucceeds() throws {
         try withSpawnedPHP(processes: 1) { f in
             let before = appPIDs(f)
