@@ -77,6 +77,30 @@ import Glibc
         }
     }
 
+    @Test func aChunkedUploadToCGIIsSpooledNotHeldInMemory() throws {
+        let f = try GatewayFixture()
+        defer { f.tearDown() }
+        let worker = try #require(ProcessTable.children(of: f.server.pid).first)
+        #expect(try f.get("/cgi-bin/shell.sh").status == 202)
+        let before = try #require(peakRSS(worker))
+        let chunk = [UInt8](repeating: UInt8(ascii: "c"), count: 64 * 1024)
+        let client = try f.client(timeout: .seconds(30))
+        try client.send("POST /cgi-bin/echo.py HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+        for _ in 0..<128 {
+            try client.send(String(chunk.count, radix: 16) + "\r\n")
+            try client.send(chunk)
+            try client.send("\r\n")
+        }
+        try client.send("0\r\n\r\n")
+        let r = try client.readResponse()
+        #expect(r.status == 200)
+        // The script read the whole de-chunked body from its stdin.
+        #expect(r.headers["X-Length"] == String(128 * chunk.count))
+        #expect(r.body.count == 128 * chunk.count && r.body.allSatisfy { $0 == UInt8(ascii: "c") })
+        let after = try #require(peakRSS(worker))
+        #expect(after - before < 6 * 1024, "worker peak RSS grew by \(after - before) KiB for an 8 MiB chunked upload")
+    }
+
     /// A client that sends a request head announcing a 100-byte body, then one body byte a
     /// second from a thread of its own until `pause`.
     final class Slowloris: @unchecked Sendable {
