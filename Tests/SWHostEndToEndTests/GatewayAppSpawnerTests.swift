@@ -162,4 +162,25 @@ import Glibc
             #expect(access(f.prefix.path("run/fastcgi-php.sock"), F_OK) != 0)
         }
     }
+
+    @Test func spawnedFcgiwrapRunsTheSameScriptsAsTheNativeBridge() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: GatewayPeers.fcgiwrap), "fcgiwrap is not installed (scripts/install-deps --test)")
+        let f = try GatewayFixture(extraServer: """
+            location /spawned/ {
+                fastcgi_pass wrap;
+                include /etc/nginx/fastcgi_params;
+                fastcgi_split_path_info ^(/spawned)(/.+)$;
+                fastcgi_param SCRIPT_FILENAME $document_root/cgi-bin$fastcgi_path_info;
+                fastcgi_param SCRIPT_NAME /cgi-bin$fastcgi_path_info;
+            }
+            """) { f in
+            // No -s: fcgiwrap serves the socket it finds on descriptor 0.
+            _ = try f.prefix.write("sites-enabled/apps", "fastcgi_app wrap { command \(GatewayPeers.fcgiwrap) -c 2; }\n")
+        }
+        defer { f.tearDown() }
+        let native = try f.get("/cgi-bin/shell.sh?k=v")
+        #expect(eventually { (try? f.get("/spawned/shell.sh?k=v"))?.status == native.status })
+        let wrapped = try f.get("/spawned/shell.sh?k=v")
+        #expect(wrapped.bodyString == native.bodyString && wrapped.headers["X-Shell"] == "yes")
+    }
 }
