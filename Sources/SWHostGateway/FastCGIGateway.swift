@@ -35,102 +35,150 @@ public struct FastCGIInvocation: Sendable {
     }
 }
 
-/// The FastCGI client (responder role): one connection per request, records written as the
-/// request body arrives, STDOUT parsed like CGI output and streamed, STDERR to the log.
+/// The FastCGI client (responder role): a connection per request (or a kept one with
+/// `fastcgi_keep_conn`), records written as the request body is read, STDOUT parsed like CGI
+/// output and streamed, STDERR to the log.
+///
+/// Everything up to the response head runs on the request's event loop as future callbacks (no
+/// task, no thread hop per step): connect, the request records, and the reads until the head is
+/// complete. A body other than none or buffered is fed by a task of its own.
 public struct FastCGIGateway: Sendable {
     static let requestID: UInt16 = 1
 
     public init() {}
 
+    /// `start` from async code.
     public func run(_ invocation: FastCGIInvocation, body: GatewayRequestBody, on loop: any EventLoop,
                     stderr: @escaping @Sendable (String) -> Void) async throws(GatewayError) -> GatewayResponse {
-        var pooled: FastCGIConnection?
-        if invocation.keepConnection {
-            pooled = try? await loop.submit { invocation.pool.checkout(invocation.address, on: loop) }.get()
-        }
-        var stale = false
         do {
-            return try await exchange(invocation, connection: pooled, body: body, on: loop, stderr: stderr, stale: &stale)
+            return try await loop.flatSubmit { self.start(invocation, body: body, on: loop, stderr: stderr) }.get()
+        } catch let error as GatewayError {
+            throw error
         } catch {
-            guard stale else { throw error }
-            // A kept connection the upstream had closed, found before anything came back: once
-            // more on a fresh one (the body was not consumed: see `exchange`).
-            return try await exchange(invocation, connection: nil, body: body, on: loop, stderr: stderr, stale: &stale)
+            throw .badGateway("\(error)")
+        }
+    }
+
+    /// Sends the request and reads the response head; the future fails with a `GatewayError`.
+    /// Call on `loop`. A kept connection (`fastcgi_keep_conn on`) found closed before any byte
+    /// of the response came back is replaced once by a new one when the body can be sent again.
+    public func start(_ invocation: FastCGIInvocation, body: GatewayRequestBody, on loop: any EventLoop,
+                      stderr: @escaping @Sendable (String) -> Void) -> EventLoopFuture<GatewayResponse> {
+        loop.preconditionInEventLoop()
+        if invocation.keepConnection, let kept = invocation.pool.checkout(invocation.address, on: loop) {
+            let replayable: Bool = switch body {
+            case .none, .buffered, .spooled: true
+            case .stream: false
+            }
+            let attempt = exchange(invocation, connection: kept, body: body, on: loop, stderr: stderr)
+            return attempt.response.flatMapError { error in
+                guard replayable, !attempt.exchange.receivedAny, (error as? GatewayError) != .timedOut else {
+                    return loop.makeFailedFuture(error)
+                }
+                return self.connect(invocation, on: loop).flatMap { connection in
+                    self.exchange(invocation, connection: connection, body: body, on: loop, stderr: stderr).response
+                }
+            }
+        }
+        return connect(invocation, on: loop).flatMap { connection in
+            self.exchange(invocation, connection: connection, body: body, on: loop, stderr: stderr).response
         }
     }
 
     /// A new connection to the invocation's upstream, reading on demand.
-    func connect(_ invocation: FastCGIInvocation, on loop: any EventLoop) async throws(GatewayError) -> FastCGIConnection {
+    func connect(_ invocation: FastCGIInvocation, on loop: any EventLoop) -> EventLoopFuture<FastCGIConnection> {
         let queue = InboundQueue(loop: loop)
-        do {
-            let bootstrap = ClientBootstrap(group: loop)
-                .connectTimeout(invocation.connectTimeout)
-                .channelOption(.autoRead, value: false)
-                .channelInitializer { $0.pipeline.addHandler(queue) }
-            switch invocation.address {
-            case .inet(let host, let port):
-                return FastCGIConnection(channel: try await bootstrap.connect(host: host, port: port).get(), queue: queue)
-            case .unix(let path):
-                return FastCGIConnection(channel: try await bootstrap.connect(unixDomainSocketPath: path).get(), queue: queue)
-            }
-        } catch let error as ChannelError where error == .connectTimeout(invocation.connectTimeout) {
-            throw .timedOut
-        } catch {
-            throw .badGateway("connect() to \(invocation.address) failed (\(error)) while connecting to upstream")
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(invocation.connectTimeout)
+            .channelOption(.autoRead, value: false)
+            .channelInitializer { $0.pipeline.addHandler(queue) }
+        let connected: EventLoopFuture<any Channel> = switch invocation.address {
+        case .inet(let host, let port): bootstrap.connect(host: host, port: port)
+        case .unix(let path): bootstrap.connect(unixDomainSocketPath: path)
+        }
+        let timeout = invocation.connectTimeout
+        let address = invocation.address
+        return connected.map { FastCGIConnection(channel: $0, queue: queue) }.flatMapErrorThrowing { error in
+            if let channelError = error as? ChannelError, channelError == .connectTimeout(timeout) { throw GatewayError.timedOut }
+            throw GatewayError.badGateway("connect() to \(address) failed (\(error)) while connecting to upstream")
         }
     }
 
-    /// One request on `connection` (a kept one) or a new connection. Sets `stale` when it fails
-    /// on a kept connection before any byte came back and the body can be sent again (none, or
-    /// buffered): the upstream had closed the connection, the request may be retried.
-    func exchange(_ invocation: FastCGIInvocation, connection kept: FastCGIConnection?, body: GatewayRequestBody,
-                  on loop: any EventLoop, stderr: @escaping @Sendable (String) -> Void,
-                  stale: inout Bool) async throws(GatewayError) -> GatewayResponse {
-        let connection = if let kept { kept } else { try await connect(invocation, on: loop) }
-        let channel = connection.channel
-        let retryable: Bool = switch body {
-        case .none, .buffered, .spooled: kept != nil
-        case .stream: false
-        }
-
-        var head = ByteBuffer()
-        FastCGIRecord.writeBeginRequest(requestID: Self.requestID, keepConnection: invocation.keepConnection, to: &head)
-        FastCGIRecord.writeStream(type: .params, requestID: Self.requestID, data: FastCGIRecord.encodeParams(invocation.params), to: &head)
-        FastCGIRecord.writeEnd(type: .params, requestID: Self.requestID, to: &head)
+    /// One request on `connection`: the records, then the response head.
+    func exchange(_ invocation: FastCGIInvocation, connection: FastCGIConnection, body: GatewayRequestBody,
+                  on loop: any EventLoop, stderr: @escaping @Sendable (String) -> Void)
+        -> (exchange: FastCGIExchange, response: EventLoopFuture<GatewayResponse>) {
         let exchange = FastCGIExchange(
             connection: connection, timeout: invocation.readTimeout, stderr: stderr,
             reuse: invocation.keepConnection ? (invocation.pool, invocation.address) : nil)
-        channel.writeAndFlush(head, promise: nil)
-        Task { await Self.feed(body, to: exchange) }
+        var out = ByteBuffer()
+        FastCGIRecord.writeBeginRequest(requestID: Self.requestID, keepConnection: invocation.keepConnection, to: &out)
+        FastCGIRecord.writeStream(type: .params, requestID: Self.requestID, data: FastCGIRecord.encodeParams(invocation.params), to: &out)
+        FastCGIRecord.writeEnd(type: .params, requestID: Self.requestID, to: &out)
+        switch body {
+        case .none, .buffered:
+            // The whole request in one write.
+            if case .buffered(let buffer) = body {
+                FastCGIRecord.writeStream(type: .stdin, requestID: Self.requestID, data: buffer, to: &out)
+            }
+            FastCGIRecord.writeEnd(type: .stdin, requestID: Self.requestID, to: &out)
+            let written = loop.makePromise(of: Void.self)
+            written.futureResult.whenSuccess { exchange.stdinWritten() }
+            connection.channel.writeAndFlush(out, promise: written)
+        case .spooled, .stream:
+            connection.channel.writeAndFlush(out, promise: nil)
+            Task { await Self.feed(body, to: exchange) }
+        }
+        let response = readHead(exchange, parser: HeadParser(), on: loop).flatMapErrorThrowing { error in
+            exchange.close()
+            if let error = error as? GatewayError { throw error }
+            throw GatewayError.badGateway("\(error) while reading response header from upstream")
+        }
+        return (exchange, response)
+    }
 
+    /// The CGI header parser between reads (the head phase runs on one loop).
+    final class HeadParser: @unchecked Sendable {
+        // @unchecked: used only on the exchange's event loop.
         var parser = CGIHeaderParser()
+    }
+
+    /// Reads STDOUT until the CGI header block is complete. When END_REQUEST has arrived by then
+    /// too (a small response), the whole body comes as `completeBody` and the connection is
+    /// released at once.
+    func readHead(_ exchange: FastCGIExchange, parser: HeadParser, on loop: any EventLoop) -> EventLoopFuture<GatewayResponse> {
         while true {
-            let data: ByteBuffer?
-            do {
-                data = try await exchange.nextStdout()
-            } catch let error as GatewayError {
-                exchange.close()
-                stale = retryable && !exchange.receivedAny && error != .timedOut
-                throw error
-            } catch {
-                exchange.close()
-                stale = retryable && !exchange.receivedAny
-                throw .badGateway("\(error) while reading response header from upstream")
-            }
-            guard let data else {
-                exchange.close()
-                stale = retryable && !exchange.receivedAny
-                throw .badGateway("upstream closed prematurely FastCGI stdout while reading response header from upstream")
-            }
-            let progress: CGIHeaderParser.Progress
-            do {
-                progress = try parser.feed(data)
-            } catch {
-                exchange.close()
-                throw error
-            }
-            if case .head(let responseHead, let rest) = progress {
-                return GatewayResponse(head: responseHead, body: FastCGIOutputStream(exchange: exchange, leftover: rest))
+            switch exchange.poll() {
+            case .failure(let error)?:
+                return loop.makeFailedFuture(error)
+            case .success(nil)?:
+                return loop.makeFailedFuture(GatewayError.badGateway(
+                    "upstream closed prematurely FastCGI stdout while reading response header from upstream"))
+            case .success(let data?)?:
+                let progress: CGIHeaderParser.Progress
+                do {
+                    progress = try parser.parser.feed(data)
+                } catch {
+                    return loop.makeFailedFuture(error)
+                }
+                guard case .head(let head, var rest) = progress else { continue }
+                var (more, ended) = exchange.drainBuffered()
+                rest.writeBuffer(&more)
+                if ended, head.contentLength.map({ $0 == Int64(rest.readableBytes) }) ?? true {
+                    exchange.finish()
+                    return loop.makeSucceededFuture(GatewayResponse(head: head, body: FastCGIOutputStream(exchange: exchange, leftover: ByteBuffer()),
+                                                                    completeBody: rest))
+                }
+                return loop.makeSucceededFuture(GatewayResponse(head: head, body: FastCGIOutputStream(exchange: exchange, leftover: rest)))
+            case nil:
+                return exchange.connection.queue.nextOnLoop(timeout: exchange.timeout).flatMap { bytes in
+                    guard let bytes else {
+                        return loop.makeFailedFuture(GatewayError.badGateway(
+                            "upstream prematurely closed FastCGI stdout while reading response header from upstream"))
+                    }
+                    exchange.receive(bytes)
+                    return self.readHead(exchange, parser: parser, on: loop)
+                }
             }
         }
     }
@@ -207,45 +255,68 @@ final class FastCGIExchange: Sendable {
         state.withLock { $0.stdinComplete = true }
     }
 
+    /// The next STDOUT bytes from what has been received: `.success(nil)` after END_REQUEST,
+    /// nil when more bytes are needed. STDERR records go to the log on the way.
+    func poll() -> Result<ByteBuffer?, GatewayError>? {
+        state.withLock { (s: inout State) -> Result<ByteBuffer?, GatewayError>? in
+            do throws(GatewayError) {
+                while let record = try s.parser.next() {
+                    guard record.requestID == FastCGIGateway.requestID else { continue }
+                    switch FastCGIRecord.RecordType(rawValue: record.type) {
+                    case .stdout?:
+                        if record.content.readableBytes > 0 { return .success(record.content) }
+                    case .stderr?:
+                        if record.content.readableBytes > 0 {
+                            stderr("FastCGI sent in stderr: \"\(String(decoding: record.content.readableBytesView, as: UTF8.self))\"")
+                        }
+                    case .endRequest?:
+                        s.ended = true
+                        let status = record.content.getInteger(at: record.content.readerIndex + 4, as: UInt8.self) ?? 0
+                        if status != FastCGIRecord.ProtocolStatus.requestComplete.rawValue {
+                            return .failure(.badGateway("upstream rejected the request (FastCGI protocol status \(status))"))
+                        }
+                        return .success(nil)
+                    default:
+                        continue
+                    }
+                }
+                if s.ended { return .success(nil) }
+                return nil
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// Bytes read from the connection.
+    func receive(_ bytes: ByteBuffer) {
+        state.withLock {
+            $0.receivedAny = true
+            $0.parser.feed(bytes)
+        }
+    }
+
+    /// Every STDOUT byte already received, and whether END_REQUEST is among them (a rejected
+    /// request after the head counts as not ended: the stream then reports it).
+    func drainBuffered() -> (ByteBuffer, ended: Bool) {
+        var collected = ByteBuffer()
+        while true {
+            switch poll() {
+            case .success(var data?)?: collected.writeBuffer(&data)
+            case .success(nil)?: return (collected, true)
+            case .failure?, nil: return (collected, false)
+            }
+        }
+    }
+
     /// The next STDOUT bytes; nil after END_REQUEST. Throws when the connection ends first.
     func nextStdout() async throws -> ByteBuffer? {
         while true {
-            let outcome = state.withLock { (s: inout State) -> Result<ByteBuffer?, GatewayError>? in
-                do throws(GatewayError) {
-                    while let record = try s.parser.next() {
-                        guard record.requestID == FastCGIGateway.requestID else { continue }
-                        switch FastCGIRecord.RecordType(rawValue: record.type) {
-                        case .stdout?:
-                            if record.content.readableBytes > 0 { return .success(record.content) }
-                        case .stderr?:
-                            if record.content.readableBytes > 0 {
-                                stderr("FastCGI sent in stderr: \"\(String(decoding: record.content.readableBytesView, as: UTF8.self))\"")
-                            }
-                        case .endRequest?:
-                            s.ended = true
-                            let status = record.content.getInteger(at: record.content.readerIndex + 4, as: UInt8.self) ?? 0
-                            if status != FastCGIRecord.ProtocolStatus.requestComplete.rawValue {
-                                return .failure(.badGateway("upstream rejected the request (FastCGI protocol status \(status))"))
-                            }
-                            return .success(nil)
-                        default:
-                            continue
-                        }
-                    }
-                    if s.ended { return .success(nil) }
-                    return nil
-                } catch {
-                    return .failure(error)
-                }
-            }
-            if let outcome { return try outcome.get() }
+            if let outcome = poll() { return try outcome.get() }
             guard let bytes = try await connection.queue.next(timeout: timeout) else {
                 throw GatewayError.badGateway("upstream prematurely closed FastCGI stdout while reading upstream")
             }
-            state.withLock {
-                $0.receivedAny = true
-                $0.parser.feed(bytes)
-            }
+            receive(bytes)
         }
     }
 

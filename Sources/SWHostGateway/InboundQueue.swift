@@ -92,7 +92,9 @@ final class InboundQueue: ChannelInboundHandler, @unchecked Sendable {
         try await loop.flatSubmit { self.nextOnLoop(timeout: timeout) }.get()
     }
 
-    private func nextOnLoop(timeout: TimeAmount) -> EventLoopFuture<ByteBuffer?> {
+    /// `next(timeout:)` for a caller already on the loop, without a task.
+    func nextOnLoop(timeout: TimeAmount) -> EventLoopFuture<ByteBuffer?> {
+        loop.preconditionInEventLoop()
         if !chunks.isEmpty {
             return loop.makeSucceededFuture(chunks.removeFirst())
         }

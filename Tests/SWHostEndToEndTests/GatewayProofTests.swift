@@ -31,6 +31,13 @@ import Glibc
         return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
     }
 
+    /// The server's worker process, once started.
+    func workerPID(_ f: GatewayFixture) -> pid_t? {
+        var found: pid_t?
+        _ = eventually { found = ProcessTable.children(of: f.server.pid).first; return found != nil }
+        return found
+    }
+
     @Test func phpReceivesAFiveMebibyteMultipartUploadIntact() throws {
         try withPHP(extraServer: "client_max_body_size 20m;") { f in
             var payload = [UInt8](repeating: 0, count: 5 * 1024 * 1024)
@@ -58,7 +65,7 @@ import Glibc
 
     @Test func twentyMebibytesOfPHPOutputStreamWithBoundedMemory() throws {
         try withPHP { f in
-            let worker = try #require(ProcessTable.children(of: f.server.pid).first)
+            let worker = try #require(workerPID(f))
             // Warm up: the first request's allocations (TLS-free here, but caches and pools) count once.
             #expect(try f.get("/info.php").status == 200)
             let before = try #require(peakRSS(worker))
@@ -80,7 +87,7 @@ import Glibc
     @Test func aChunkedUploadToCGIIsSpooledNotHeldInMemory() throws {
         let f = try GatewayFixture()
         defer { f.tearDown() }
-        let worker = try #require(ProcessTable.children(of: f.server.pid).first)
+        let worker = try #require(workerPID(f))
         #expect(try f.get("/cgi-bin/shell.sh").status == 202)
         let before = try #require(peakRSS(worker))
         let chunk = [UInt8](repeating: UInt8(ascii: "c"), count: 64 * 1024)

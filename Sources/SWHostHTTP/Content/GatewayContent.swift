@@ -118,14 +118,25 @@ extension RequestProcessor {
         let log = state.errorLog
         let context = state.logContext
         let loop = state.request.eventLoop
+        let stderr: @Sendable (String) -> Void = { line in
+            if log.isEnabled(.error) { log.log(.error, line, context: context) }
+        }
+        if case .ready(.none) = pending {
+            // No body to read: the whole exchange up to the head runs on this loop, no task.
+            FastCGIGateway().start(invocation, body: .none, on: loop, stderr: stderr).whenComplete { result in
+                switch result {
+                case .success(let response): self.finishGateway(state, response)
+                case .failure(let error):
+                    self.gatewayFailed(state, error as? GatewayError ?? .badGateway("\(error)"), what: "upstream \(address)")
+                }
+            }
+            return
+        }
         Task {
             guard let (body, chunkedLength) = await self.resolveBody(pending, state, loop) else { return }
             if let chunkedLength {
                 // nginx sends the length of the body it buffered.
                 GatewayEnvironment.set(&invocation.params, "CONTENT_LENGTH", String(chunkedLength))
-            }
-            let stderr: @Sendable (String) -> Void = { line in
-                if log.isEnabled(.error) { log.log(.error, line, context: context) }
             }
             do throws(GatewayError) {
                 let response = try await FastCGIGateway().run(invocation, body: body, on: loop, stderr: stderr)
@@ -206,7 +217,13 @@ extension RequestProcessor {
         for (name, value) in head.headers {
             reply.headers.append(name: name, value: value)
         }
-        reply.body = .stream(response.body, length: head.contentLength)
+        if let complete = response.completeBody, complete.readableBytes > 0 {
+            // The whole output came with the head (a small FastCGI response): sent as bytes,
+            // with a Content-Length, without a streaming task.
+            reply.body = .bytes(complete)
+        } else {
+            reply.body = .stream(response.body, length: head.contentLength)
+        }
         finish(state, reply)
     }
 
