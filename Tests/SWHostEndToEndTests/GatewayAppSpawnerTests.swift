@@ -36,11 +36,15 @@ import Glibc
         }
         """
 
-    private func withSpawnedPHP(processes: Int = 2, singleProcess: Bool = false, _ body: (GatewayFixture) throws -> Void) throws {
+    private func withSpawnedPHP(processes: Int = 2, singleProcess: Bool = false, user: String? = nil,
+                                _ body: (GatewayFixture) throws -> Void) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.phpCGI), "php-cgi is not installed (scripts/install-deps --test)")
         let fixture = try GatewayFixture(extraServer: Self.location) { f in
             _ = try f.prefix.write("sites-enabled/apps", Self.appBlock(processes: processes))
-            if singleProcess { _ = try f.prefix.write("etc/swhost.conf", "master_process off;\n" + CLIConfig.main(errorLogLevel: "info")) }
+            var main = CLIConfig.main(errorLogLevel: "info")
+            if singleProcess { main = "master_process off;\n" + main }
+            if let user { main = "user \(user);\n" + main }
+            _ = try f.prefix.write("etc/swhost.conf", main)
         }
         defer { fixture.tearDown() }
         try #require(eventually { appPIDs(fixture).count == processes }, "php-cgi processes did not start: \(fixture.errorLog)")
@@ -182,5 +186,23 @@ import Glibc
         #expect(eventually { (try? f.get("/spawned/shell.sh?k=v"))?.status == native.status })
         let wrapped = try f.get("/spawned/shell.sh?k=v")
         #expect(wrapped.bodyString == native.bodyString && wrapped.headers["X-Shell"] == "yes")
+    }
+
+    @Test func appProcessesRunAsTheWorkerUserAndOwnTheirSocket() throws {
+        try #require(geteuid() == 0, "needs root to change user")
+        let nobody = try #require(getpwnam("nobody")).pointee.pw_uid
+        try withSpawnedPHP(processes: 1, user: "nobody nogroup") { f in
+            // The prefix must be traversable by nobody for the scripts to be read.
+            chmod(f.prefix.path(""), 0o755)
+            for pid in appPIDs(f) {
+                let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+                let uid = status.split(separator: "\n").first { $0.hasPrefix("Uid:") }?.split(separator: "\t")[1]
+                #expect(uid.map(String.init) == String(nobody), "php-cgi \(pid): \(status.prefix(300))")
+            }
+            var info = stat()
+            #expect(lstat(f.prefix.path("run/fastcgi-php.sock"), &info) == 0 && info.st_uid == nobody)
+            let r = try f.get("/app/info.php?x=1")
+            #expect(r.status == 200 && r.bodyString.contains(#"get={"x":"1"}"#), "\(r.status) \(r.bodyString)")
+        }
     }
 }

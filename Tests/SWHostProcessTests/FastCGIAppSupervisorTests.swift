@@ -131,11 +131,13 @@ import Testing
         let box = try Sandbox()
         defer { box.cleanup() }
         // `sleep` ignores nothing, but a TERM-proof app must be killed after the grace.
-        let stubborn = FastCGIApp(name: "stubborn", command: ["/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.05; done"],
+        let stubborn = FastCGIApp(name: "stubborn", command: ["/bin/sh", "-c", "trap '' TERM; touch \(box.path)/trapped; while :; do sleep 0.05; done"],
                                   processes: 1, socket: box.path + "/stubborn.sock")
         let s = FastCGIAppSupervisor(errorLog: box.log, options: .init(grace: 0.3))
         try s.apply([shellApp(box, processes: 2), stubborn], now: now())
         #expect(drive(s) { s.processIDs.values.reduce(0) { $0 + $1.count } == 3 })
+        // TERM before the trap is set would end it at once: wait until it ignores TERM.
+        #expect(drive(s) { access(box.path + "/trapped", F_OK) == 0 })
         let pids = s.processIDs.values.flatMap { $0 }
         s.stopAll(now: now())
         #expect(drive(s) { !s.hasProcesses })
