@@ -149,10 +149,13 @@ final class CountingFastCGIPeer: Sendable {
 
     @Test func idleConnectionsCloseAfterTheTimeout() async throws {
         let peer = try await CountingFastCGIPeer()
-        let pool = FastCGIConnectionPool(maxIdlePerUpstream: 2, idleTimeout: .seconds(1))
+        let pool = FastCGIConnectionPool(maxIdlePerUpstream: 2, idleTimeout: .seconds(3))
         _ = try await request(peer, keep: true, pool: pool)
         #expect(try await idle(pool, peer) == 1)
-        try await Task.sleep(for: .milliseconds(2500))
+        let deadline = ContinuousClock.now + .seconds(15)
+        while try await idle(pool, peer) > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         #expect(try await idle(pool, peer) == 0)
         _ = try await request(peer, keep: true, pool: pool)
         #expect(peer.snapshot.accepts == 2)
