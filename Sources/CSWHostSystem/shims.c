@@ -345,3 +345,42 @@ void swhost_counters_publish(swhost_worker_counters *w, uint64_t accepts, uint64
     __atomic_store_n(&w->writing, writing, __ATOMIC_RELAXED);
     __atomic_store_n(&w->waiting, waiting, __ATOMIC_RELAXED);
 }
+
+#include <signal.h>
+
+int swhost_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                 const int *fds, int count, const char *directory, int new_process_group) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    int rc = posix_spawn_file_actions_init(&actions);
+    if (rc != 0) return rc;
+    rc = posix_spawnattr_init(&attributes);
+    if (rc != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        return rc;
+    }
+    /* dup2 clears FD_CLOEXEC on the child's copy (glibc >= 2.29 also when source == target). */
+    for (int i = 0; i < count && rc == 0; i++) {
+        if (fds[i] >= 0) rc = posix_spawn_file_actions_adddup2(&actions, fds[i], i);
+    }
+    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, count > 3 ? count : 3);
+    if (rc == 0 && directory != NULL) rc = posix_spawn_file_actions_addchdir_np(&actions, directory);
+
+    /* The server blocks HUP/QUIT/TERM/INT/USR1/... in every thread and ignores SIGPIPE; both the
+     * mask and SIG_IGN survive exec, so the child gets an empty mask and every default back. */
+    sigset_t empty, all;
+    sigemptyset(&empty);
+    sigfillset(&all);
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (rc == 0) rc = posix_spawnattr_setsigmask(&attributes, &empty);
+    if (rc == 0) rc = posix_spawnattr_setsigdefault(&attributes, &all);
+    if (rc == 0 && new_process_group) {
+        rc = posix_spawnattr_setpgroup(&attributes, 0);
+        flags |= POSIX_SPAWN_SETPGROUP;
+    }
+    if (rc == 0) rc = posix_spawnattr_setflags(&attributes, flags);
+    if (rc == 0) rc = posix_spawn(pid, path, &actions, &attributes, argv, envp);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    return rc;
+}

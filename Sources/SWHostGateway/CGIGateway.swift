@@ -1,5 +1,8 @@
 // swhost: CGI and FastCGI gateways.
 
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOPosix
 
@@ -42,12 +45,17 @@ public struct CGIGateway: Sendable {
             let stderrQueue = InboundQueue(loop: loop)
             let stderrChannel = try await Self.reader(fd: process.stderrRead, queue: stderrQueue, loop: loop)
             exchange.adopt(stderrChannel, keepUntilEOF: true)
-            let stdinChannel = try await NIOPipeBootstrap(group: loop).takingOwnershipOfDescriptor(output: process.stdinWrite) { channel in
-                channel.eventLoop.makeSucceededFuture(channel)
-            }
-            exchange.adopt(stdinChannel)
             Task { await Self.drainLines(stderrQueue, to: stderr) }
-            Task { await Self.feed(body, to: stdinChannel) }
+            if case .none = body {
+                // Nothing to send: the script reads EOF at once, and no channel or task is needed.
+                close(process.stdinWrite)
+            } else {
+                let stdinChannel = try await NIOPipeBootstrap(group: loop).takingOwnershipOfDescriptor(output: process.stdinWrite) { channel in
+                    channel.eventLoop.makeSucceededFuture(channel)
+                }
+                exchange.adopt(stdinChannel)
+                Task { await Self.feed(body, to: stdinChannel) }
+            }
         } catch {
             exchange.finish(kill: true)
             throw .badGateway("could not set up the CGI pipes: \(error)")
@@ -107,6 +115,11 @@ public struct CGIGateway: Sendable {
                 if buffer.readableBytes > 0 { try await channel.writeAndFlush(buffer).get() }
             case .stream(let sequence):
                 for try await chunk in sequence {
+                    guard channel.isActive else { return }
+                    try await channel.writeAndFlush(chunk).get()
+                }
+            case .spooled(let file):
+                for try await chunk in file.chunks() {
                     guard channel.isActive else { return }
                     try await channel.writeAndFlush(chunk).get()
                 }

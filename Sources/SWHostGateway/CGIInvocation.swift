@@ -39,4 +39,6 @@ public enum GatewayRequestBody: Sendable {
     case buffered(ByteBuffer)
     /// Streamed from the client as the gateway consumes it.
     case stream(RequestBodySequence)
+    /// Read whole into a temporary file first (`SpooledRequestBody`).
+    case spooled(SpooledRequestBody)
 }

@@ -117,6 +117,9 @@ public struct FastCGIRecordParser: Sendable {
 
     public init() {}
 
+    /// True when bytes of an unfinished record (or records not yet taken) are held.
+    public var hasBufferedBytes: Bool { buffer.readableBytes > 0 }
+
     /// Appends received bytes.
     public mutating func feed(_ bytes: ByteBuffer) {
         var bytes = bytes

@@ -1,5 +1,6 @@
 // swhost: CGI and FastCGI gateways.
 
+import NIOCore
 import SWHostHTTPCore
 
 /// The response head a CGI script or FastCGI application produced (RFC 3875 §6), with the
@@ -50,9 +51,13 @@ public struct GatewayResponseHead: Sendable, Equatable {
 public struct GatewayResponse: Sendable {
     public var head: GatewayResponseHead
     public var body: any ResponseBodyStream
+    /// The whole body, when it had already arrived with the head (a FastCGI END_REQUEST in the
+    /// same reads): the caller can send it as bytes and skip streaming; `body` is then empty.
+    public var completeBody: ByteBuffer?
 
-    public init(head: GatewayResponseHead, body: any ResponseBodyStream) {
+    public init(head: GatewayResponseHead, body: any ResponseBodyStream, completeBody: ByteBuffer? = nil) {
         self.head = head
         self.body = body
+        self.completeBody = completeBody
     }
 }

@@ -72,13 +72,29 @@ final class InboundQueue: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
+    /// Nothing buffered, nothing pending, input not ended: a kept-alive connection that may be
+    /// handed to the next request. On the loop only.
+    var isQuiet: Bool {
+        loop.preconditionInEventLoop()
+        return !ended && chunks.isEmpty && waiter == nil
+    }
+
+    /// Issues a read while the connection sits idle in a pool, so that the upstream closing it
+    /// ends the queue (`isQuiet` turns false). On the loop only.
+    func watchWhileIdle() {
+        loop.preconditionInEventLoop()
+        context?.read()
+    }
+
     /// The next chunk, nil at the end of input. Fails with `GatewayError.timedOut` when nothing
     /// arrives within `timeout`.
     func next(timeout: TimeAmount) async throws -> ByteBuffer? {
         try await loop.flatSubmit { self.nextOnLoop(timeout: timeout) }.get()
     }
 
-    private func nextOnLoop(timeout: TimeAmount) -> EventLoopFuture<ByteBuffer?> {
+    /// `next(timeout:)` for a caller already on the loop, without a task.
+    func nextOnLoop(timeout: TimeAmount) -> EventLoopFuture<ByteBuffer?> {
+        loop.preconditionInEventLoop()
         if !chunks.isEmpty {
             return loop.makeSucceededFuture(chunks.removeFirst())
         }

@@ -43,31 +43,11 @@ final class SpawnedProcess: Sendable {
             closeAll(stdinPipe + stdoutPipe)
             throw .badGateway("pipe() failed (\(errno))")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
-        swhost_spawn_addclosefrom(&actions, 3)
-        swhost_spawn_addchdir(&actions, directory)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
+        let streams = [stdinPipe[0], stdoutPipe[1], stderrPipe[1]]
         var pid: pid_t = 0
         let rc = withCStrings(arguments) { argv in
             withCStrings(environment) { envp in
-                posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+                swhost_spawn(&pid, path, argv, envp, streams, 3, directory, 1)
             }
         }
         close(stdinPipe[0])

@@ -128,6 +128,11 @@ extension Master {
                 let existing = slot < slotSockets.count ? slotSockets[slot] : [:]
                 newSlots.append(try openSlot(newPlan.listeners, existing: existing, opened: &opened))
             }
+            // Last: it changes nothing when it throws, and nothing after it can fail.
+            let appChanges = try apps.apply(newPlan.fastcgiApps, now: Self.now())
+            for (label, names) in [("started", appChanges.started), ("removed", appChanges.removed)] where !names.isEmpty {
+                errorLog.log(.notice, "fastcgi_app \(label): " + names.joined(separator: ", "))
+            }
         } catch {
             for fd in opened { close(fd) }
             errorLog.log(.emerg, error.description)

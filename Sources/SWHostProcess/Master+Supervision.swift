@@ -14,7 +14,10 @@ extension Master {
             var raw: Int32 = 0
             let pid = waitpid(-1, &raw, WNOHANG)
             if pid <= 0 { return }
-            guard let worker = workers.removeValue(forKey: pid) else { continue }
+            guard let worker = workers.removeValue(forKey: pid) else {
+                apps.childExited(pid, status: raw, now: Self.now())
+                continue
+            }
             if let heartbeat = worker.heartbeat { close(heartbeat) }
             counters?.release(worker: pid)
             let status = WaitStatus(raw: raw)
@@ -54,6 +57,7 @@ extension Master {
             }
         }
         checkHeartbeats()
+        apps.tick(now: now)
         if case .stoppingFast(let deadline) = mode, now >= deadline {
             for pid in workers.keys { kill(pid, SIGKILL) }
             mode = .stoppingFast(deadline: .infinity)

@@ -78,6 +78,8 @@ public final class Master {
     var reloadAttempts = 0
     /// After WINCH: no workers until the next reload or TTIN.
     var workersStopped = false
+    /// The `fastcgi_app` processes; stopped once the workers are gone (they may still use them).
+    let apps: FastCGIAppSupervisor
 
     /// - Parameters:
     ///   - workerArguments: argv after the executable name for a worker (`--worker` plus `-p/-c/-g`).
@@ -87,7 +89,8 @@ public final class Master {
         plan: MasterPlan, errorLog: ErrorLog, pidPath: String, workerArguments: [String],
         executable: String = "/proc/self/exe",
         loadPlan: @escaping () -> Result<MasterPlan, ConfigDiagnostic>,
-        reopenLogs: @escaping () -> Void
+        reopenLogs: @escaping () -> Void,
+        appOptions: FastCGIAppSupervisor.Options = FastCGIAppSupervisor.Options()
     ) {
         self.plan = plan
         self.errorLog = errorLog
@@ -97,6 +100,7 @@ public final class Master {
         self.loadPlan = loadPlan
         self.reopenLogs = reopenLogs
         self.slotCount = plan.workerCount
+        self.apps = FastCGIAppSupervisor(errorLog: errorLog, options: appOptions)
     }
 
     /// The signals the master takes with `sigtimedwait`.
@@ -133,6 +137,7 @@ public final class Master {
             for _ in 0..<slotCount {
                 slotSockets.append(try openSlot(plan.listeners, existing: [:], opened: &opened))
             }
+            try apps.apply(plan.fastcgiApps, now: Self.now())
             snapshot = makeSnapshot(plan)
             counters = makeCounters(plan)
         } catch {
@@ -189,12 +194,16 @@ public final class Master {
         if !pending.isEmpty { return 0.005 }
         if workers.values.contains(where: { $0.killDeadline != nil }) || !retiring.isEmpty { return 0.05 }
         if case .stoppingFast = mode { return 0.05 }
+        if let due = apps.nextWakeup(now: Self.now()) { return min(1, due) }
         return 1
     }
 
     /// The exit status once a stop has completed; cleans up the sockets and the pid file.
     func finishedStatus() -> Int32? {
         guard mode != .running, workers.isEmpty else { return nil }
+        // Apps outlive the workers: a draining worker may still be talking to them.
+        apps.stopAll(now: Self.now())
+        guard !apps.hasProcesses else { return nil }
         for sockets in slotSockets { for fd in sockets.values { close(fd) } }
         for (key, fd) in unixSockets {
             close(fd)

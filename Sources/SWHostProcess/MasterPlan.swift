@@ -30,6 +30,8 @@ public struct MasterPlan: Sendable {
     public var configDirectives: [ConfigDirective]
     /// The servers' primary names in configuration order: their slots in `SharedCounters`.
     public var serverNames: [String] = []
+    /// The `fastcgi_app` blocks the master starts and supervises (`FastCGIAppSupervisor`).
+    public var fastcgiApps: [FastCGIApp] = []
 
     public init(listeners: [Listener], workerCount: Int, shutdownTimeout: Duration?, configDirectives: [ConfigDirective] = []) {
         self.listeners = listeners
@@ -55,5 +57,6 @@ public struct MasterPlan: Sendable {
         self.init(listeners: listeners, workerCount: count, shutdownTimeout: timeout, configDirectives: configDirectives)
         self.workerTimeout = main.workerTimeout.milliseconds > 0 ? .milliseconds(main.workerTimeout.milliseconds) : nil
         self.serverNames = main.http?.servers.map(\.primaryName) ?? []
+        self.fastcgiApps = main.http?.fastcgiApps ?? []
     }
 }

@@ -9,35 +9,13 @@ import CSWHostSystem
 /// runtime's and Dispatch's threads do not survive it), the listeners dup2'd to 3..., every
 /// other descriptor above 2 closed, an empty signal mask and default dispositions.
 public enum WorkerSpawner {
-    /// Signals the master blocks or ignores; the child gets them back at their defaults.
-    static let resetSignals: [Int32] = [SIGCHLD, SIGHUP, SIGQUIT, SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTTIN, SIGTTOU, SIGPIPE]
-
     /// Spawns `executable` with `arguments` (argv[0] included), `descriptors` as fds 3..., and
     /// this process's environment plus `extraEnvironment`. Returns the pid or the errno.
     public static func spawn(
         executable: String, arguments: [String], descriptors: [Int32], extraEnvironment: [String]
     ) -> Result<pid_t, SpawnError> {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // Sources sit at >= ListenSocket.minimumDescriptor, so no dup2 clobbers a later source;
-        // dup2 clears FD_CLOEXEC on the child's copy.
-        for (index, fd) in descriptors.enumerated() {
-            posix_spawn_file_actions_adddup2(&actions, fd, Int32(3 + index))
-        }
-        swhost_spawn_addclosefrom(&actions, Int32(3 + descriptors.count))
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in resetSignals { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Sources sit at >= ListenSocket.minimumDescriptor, so no dup2 clobbers a later source.
+        let mapping: [Int32] = [-1, -1, -1] + descriptors
 
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
@@ -55,7 +33,7 @@ public enum WorkerSpawner {
         defer { for p in environment { free(p) } }
 
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, &argv, &environment)
+        let rc = swhost_spawn(&pid, executable, &argv, &environment, mapping, Int32(mapping.count), nil, 0)
         guard rc == 0 else { return .failure(SpawnError(code: rc)) }
         return .success(pid)
     }

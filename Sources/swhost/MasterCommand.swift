@@ -22,7 +22,8 @@ enum MasterCommand {
             loadPlan: { reloadPlan(options: options, paths: paths, errorLog: errorLog) },
             reopenLogs: {
                 for problem in LogFileRegistry.shared.reopenAll() { errorLog.log(.alert, problem.description) }
-            }
+            },
+            appOptions: appOptions(main, bindToParent: true)
         )
         do throws(ListenSocketError) {
             try master.openListeners()
@@ -41,6 +42,16 @@ enum MasterCommand {
         _ = swhost_set_process_name("swhost: master")
         if Daemon.isDaemonChild { Daemon.detachStandardError() }
         return master.run()
+    }
+
+    /// How `fastcgi_app` processes start: through this executable (`FastCGIAppLauncher`), as the
+    /// worker user, output to the main error log file.
+    static func appOptions(_ main: MainConfig, bindToParent: Bool) -> FastCGIAppSupervisor.Options {
+        var output: String?
+        for target in main.errorLogs {
+            if case .file(let path) = target.destination { output = path; break }
+        }
+        return FastCGIAppSupervisor.Options(user: main.user, outputPath: output, launcher: "/proc/self/exe", bindToParent: bindToParent)
     }
 
     /// A worker gets the master's prefix, config file and `-g`/`-e` (absolute paths, so the

@@ -84,9 +84,22 @@ enum ServeCommand {
             return 1
         }
 
+        var apps: FastCGIAppService?
+        if !http.fastcgiApps.isEmpty {
+            let service = FastCGIAppService(errorLog: errorLog, options: MasterCommand.appOptions(main, bindToParent: false))
+            do throws(ListenSocketError) {
+                try service.start(http.fastcgiApps)
+            } catch {
+                console.report(ConfigDiagnostic(.emerg, error.description))
+                errorLog.log(.emerg, error.description)
+                return 1
+            }
+            apps = service
+        }
         // A signal sent as soon as the pid file appears waits (blocked since the start) for
         // `run()`: it is never lost and never takes its default action (SIGHUP's would kill).
         let controller = SignalController(server: server, errorLog: errorLog, paths: paths, options: options, pidPath: main.pidPath)
+        controller.apps = apps
         if let problem = controller.writePidFile() {
             console.report(problem)
             errorLog.log(.emerg, problem.message)

@@ -9,6 +9,7 @@ import SWHostConfig
 import SWHostHTTP
 import SWHostKit
 import SWHostLog
+import SWHostProcess
 
 /// The signals a running swhost answers, with nginx's meanings, on one serial queue.
 ///
@@ -35,6 +36,8 @@ final class SignalController: @unchecked Sendable {
     /// True once this process has written the pid file: a stop before that leaves the file alone
     /// (it may be another server's).
     private var ownsPidFile = false
+    /// The `fastcgi_app` processes this process supervises (`master_process off`).
+    var apps: FastCGIAppService?
 
     init(server: VirtualHostServer, errorLog: ErrorLog, paths: RuntimePaths, options: CommandLineOptions, pidPath: String) {
         self.server = server
@@ -134,12 +137,17 @@ final class SignalController: @unchecked Sendable {
             errorLog.log(.error, "reload refused: listen addresses changed; restart swhost to apply them")
             return
         }
+        if let apps, let problem = apps.reload(http.fastcgiApps) {
+            errorLog.log(.emerg, problem)
+            return
+        }
         server.replaceRuntime(HTTPRuntime(config: http, prefix: paths.prefix, mainErrorLog: errorLog, serverVersion: VersionCommand.version))
         generation += 1
         errorLog.log(.notice, "configuration generation \(generation) applied")
     }
 
     private func exitProcess(_ status: Int32) {
+        apps?.stop()
         LogFileRegistry.shared.flushAll()
         if ownsPidFile { unlink(pidPath) }
         exit(status)

@@ -4,6 +4,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SWHostProcess
+
+// A `fastcgi_app` process on its way to exec the app (never returns then).
+FastCGIAppLauncher.runIfRequested(CommandLine.arguments)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let options: CommandLineOptions

@@ -96,7 +96,9 @@ import Testing
     @Test func megabyteOfStderrDoesNotDeadlock() async throws {
         let path = try script("head -c 1048576 /dev/zero | tr '\\0' 'e' | fold -w 1000 >&2; printf 'Content-Type: text/plain\\n\\nok'")
         let count = Mutex(0)
-        let (_, text) = try await run(path) { _ in count.withLock { $0 += 1 } }
+        // A generous read timeout: draining a megabyte line by line in a debug build on a loaded
+        // machine can take seconds; a deadlock would still never answer.
+        let (_, text) = try await run(path, timeout: .seconds(60)) { _ in count.withLock { $0 += 1 } }
         #expect(text == "ok")
     }
 

@@ -30,6 +30,15 @@ int swhost_spawn_addclosefrom(posix_spawn_file_actions_t *fa, int from);
 /* posix_spawn_file_actions_addchdir_np. */
 int swhost_spawn_addchdir(posix_spawn_file_actions_t *fa, const char *path);
 
+/* posix_spawn with the setup every swhost child gets (workers, CGI scripts, FastCGI apps):
+ * fds[i] dup2'd to descriptor i (a negative entry leaves i alone), every descriptor from
+ * max(count, 3) up closed, an empty signal mask, every signal at its default disposition, the
+ * working directory `directory` (NULL: unchanged) and, when new_process_group is non-zero, a
+ * process group of its own. Sources must not collide with lower targets (keep them >= count).
+ * Returns 0 or the error number, as posix_spawn. */
+int swhost_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                 const int *fds, int count, const char *directory, int new_process_group);
+
 /* POSIX_SPAWN_SETSID (a GNU extension the Glibc module does not show). */
 extern const short SWHOST_POSIX_SPAWN_SETSID;
 

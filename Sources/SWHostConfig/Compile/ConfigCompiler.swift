@@ -74,6 +74,7 @@ extension ConfigCompilerState {
             if case .file(let path) = log.destination { try checkWritable(path) }
         }
         for path in writableFiles { try checkWritable(path) }
+        for app in fastcgiApps { try checkAppCommand(app) }
         try checkWritable(main.pidPath)
     }
 

@@ -86,7 +86,10 @@ extension ConfigCompilerState {
             if child.name != "env" { guard seen.insert(child.name).inserted else { throw duplicate(child) } }
             let args = child.arguments.map(\.value)
             switch child.name {
-            case "command": app.command = args
+            case "command":
+                // A relative path is under the prefix; a bare name is looked up in PATH at start.
+                app.command = args[0].contains("/") ? [prefixPath(args[0])] + args.dropFirst() : args
+                app.commandLocation = child.location
             case "processes":
                 guard let n = Int(args[0]), n > 0 else {
                     throw ConfigDiagnostic(.emerg, "\"processes\" directive invalid value", at: child.location)

@@ -1,5 +1,9 @@
 // swhost: config language.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `fastcgi_param` / `cgi_param NAME VALUE [if_not_empty]`.
 public struct GatewayParam: Sendable, Hashable {
     public var name: String
@@ -27,6 +31,54 @@ public struct FastCGIApp: Sendable, Hashable {
     /// `NAME=VALUE` pairs in order.
     public var environment: [(name: String, value: String)]
     public var location: SourceLocation?
+    /// Where `command` is, for diagnostics about the program.
+    public var commandLocation: SourceLocation?
+
+    /// Why `command` cannot be executed: the `stat` errno, EACCES for a file that is not executable.
+    public struct ProgramError: Error, Sendable {
+        public let code: Int32
+    }
+
+    /// The `PATH` an app gets unless its `env` sets one (the CGI default).
+    public static let defaultPath = "/usr/local/bin:/usr/bin:/bin"
+
+    /// The environment the processes get: the `env` entries, plus `PATH` unless set there.
+    public var processEnvironment: [String] {
+        var entries = environment.map { "\($0.name)=\($0.value)" }
+        if !environment.contains(where: { $0.name == "PATH" }) { entries.append("PATH=\(Self.defaultPath)") }
+        return entries
+    }
+
+    /// The program to execute: `command`'s first word as given when it contains a slash (the
+    /// compiler made it absolute), else the first match in the app's `PATH`; the `stat` errno
+    /// when nothing matches (ENOENT, or EACCES when the file is not an executable regular file).
+    public func resolveProgram() -> Result<String, ProgramError> {
+        let name = command.first ?? ""
+        let searchPath = environment.last(where: { $0.name == "PATH" })?.value ?? Self.defaultPath
+        let candidates = name.contains("/") ? [name] : searchPath.split(separator: ":").map { "\($0)/\(name)" }
+        var failure: Int32 = ENOENT
+        for path in candidates {
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            guard (info.st_mode & S_IFMT) == S_IFREG, (info.st_mode & 0o111) != 0 else {
+                failure = EACCES
+                continue
+            }
+            return .success(path)
+        }
+        return .failure(ProgramError(code: failure))
+    }
+
+    public init(name: String, command: [String], processes: Int = 1, socket: String, environment: [(name: String, value: String)] = [],
+                location: SourceLocation? = nil, commandLocation: SourceLocation? = nil) {
+        self.name = name
+        self.command = command
+        self.processes = processes
+        self.socket = socket
+        self.environment = environment
+        self.location = location
+        self.commandLocation = commandLocation
+    }
 
     public static func == (a: FastCGIApp, b: FastCGIApp) -> Bool {
         a.name == b.name && a.command == b.command && a.processes == b.processes && a.socket == b.socket

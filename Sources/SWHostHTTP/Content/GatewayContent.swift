@@ -112,19 +112,31 @@ extension RequestProcessor {
         var invocation = FastCGIInvocation(
             address: address, params: params,
             connectTimeout: .milliseconds(settings.fastcgiConnectTimeout.milliseconds),
-            readTimeout: .milliseconds(settings.fastcgiReadTimeout.milliseconds))
+            readTimeout: .milliseconds(settings.fastcgiReadTimeout.milliseconds),
+            keepConnection: settings.fastcgiKeepConn)
         guard let pending = gatewayBody(state) else { return }
         let log = state.errorLog
         let context = state.logContext
         let loop = state.request.eventLoop
+        let stderr: @Sendable (String) -> Void = { line in
+            if log.isEnabled(.error) { log.log(.error, line, context: context) }
+        }
+        if case .ready(.none) = pending {
+            // No body to read: the whole exchange up to the head runs on this loop, no task.
+            FastCGIGateway().start(invocation, body: .none, on: loop, stderr: stderr).whenComplete { result in
+                switch result {
+                case .success(let response): self.finishGateway(state, response)
+                case .failure(let error):
+                    self.gatewayFailed(state, error as? GatewayError ?? .badGateway("\(error)"), what: "upstream \(address)")
+                }
+            }
+            return
+        }
         Task {
             guard let (body, chunkedLength) = await self.resolveBody(pending, state, loop) else { return }
             if let chunkedLength {
                 // nginx sends the length of the body it buffered.
                 GatewayEnvironment.set(&invocation.params, "CONTENT_LENGTH", String(chunkedLength))
-            }
-            let stderr: @Sendable (String) -> Void = { line in
-                if log.isEnabled(.error) { log.log(.error, line, context: context) }
             }
             do throws(GatewayError) {
                 let response = try await FastCGIGateway().run(invocation, body: body, on: loop, stderr: stderr)
@@ -136,8 +148,6 @@ extension RequestProcessor {
     }
 
     /// The request body for a gateway; nil when the request was already answered (413).
-    /// Chunked bodies are read whole first (bounded by `client_max_body_size`) so that
-    /// `CONTENT_LENGTH` can be set, as nginx does.
     private func gatewayBody(_ state: RequestState) -> PendingBody? {
         let request = state.request
         let limit = Int64(state.settings.clientMaxBodySize.bytes)
@@ -150,32 +160,40 @@ extension RequestProcessor {
                 finish(state, Reply(status: 413))
                 return nil
             }
-            return .ready(.stream(request.bodySequence(limit: limit)))
+            return .read(limit: limit, chunked: false)
         case .chunked:
-            return .chunked(limit: limit)
+            return .read(limit: limit, chunked: true)
         }
     }
 
     enum PendingBody: Sendable {
         case ready(GatewayRequestBody)
-        case chunked(limit: Int64)
+        /// To be read whole first (`SpooledRequestBody`).
+        case read(limit: Int64, chunked: Bool)
     }
 
-    /// Reads a chunked body whole (off the loop); answers 413/400 itself and returns nil when
-    /// it cannot be read.
+    /// Reads the body whole before the script or upstream starts (nginx's request buffering:
+    /// small bodies in memory, larger ones in a temporary file), so a slow client holds no CGI
+    /// process or upstream connection and a chunked body gets its `CONTENT_LENGTH`. Returns the
+    /// body and, for a chunked one, its length; answers 413/400 itself and returns nil when it
+    /// cannot be read.
     func resolveBody(_ pending: PendingBody, _ state: RequestState, _ loop: any EventLoop) async -> (GatewayRequestBody, Int?)? {
         switch pending {
         case .ready(let body):
             return (body, nil)
-        case .chunked(let limit):
+        case .read(let limit, let chunked):
             do {
-                let buffer = try await state.request.collectBody(limit: limit).get()
-                return (.buffered(buffer), buffer.readableBytes)
+                let (body, length) = try await SpooledRequestBody.read(state.request.bodySequence(limit: limit))
+                return (body, chunked ? length : nil)
             } catch {
-                let status = (error as? RequestBodyError) == .tooLarge ? 413 : 400
+                let tooLarge = (error as? RequestBodyError) == .tooLarge
                 loop.execute {
-                    if status == 413 { state.log(.error, "client intended to send too large chunked body") }
-                    self.finish(state, Reply(status: status))
+                    if tooLarge {
+                        state.log(.error, "client intended to send too large \(chunked ? "chunked " : "")body")
+                    } else {
+                        state.log(.info, "request body: \(error)")
+                    }
+                    self.finish(state, Reply(status: tooLarge ? 413 : 400))
                 }
                 return nil
             }
@@ -199,7 +217,13 @@ extension RequestProcessor {
         for (name, value) in head.headers {
             reply.headers.append(name: name, value: value)
         }
-        reply.body = .stream(response.body, length: head.contentLength)
+        if let complete = response.completeBody, complete.readableBytes > 0 {
+            // The whole output came with the head (a small FastCGI response): sent as bytes,
+            // with a Content-Length, without a streaming task.
+            reply.body = .bytes(complete)
+        } else {
+            reply.body = .stream(response.body, length: head.contentLength)
+        }
         finish(state, reply)
     }
 
