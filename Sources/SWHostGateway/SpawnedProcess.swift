@@ -45,10 +45,18 @@ final class SpawnedProcess: Sendable {
         }
         let streams = [stdinPipe[0], stdoutPipe[1], stderrPipe[1]]
         var pid: pid_t = 0
-        let rc = withCStrings(arguments) { argv in
-            withCStrings(environment) { envp in
-                swhost_spawn(&pid, path, argv, envp, streams, 3, directory, 1)
+        var rc: CInt = 0
+        for attempt in 0..<4 {
+            rc = withCStrings(arguments) { argv in
+                withCStrings(environment) { envp in
+                    swhost_spawn(&pid, path, argv, envp, streams, 3, directory, 1)
+                }
             }
+            // ETXTBSY: the script is open for writing somewhere, usually for an instant (a deploy
+            // replacing it, or a process forked meanwhile holding the writer's descriptor until
+            // its own exec). Retried briefly (5, 10, 20 ms) rather than answered 502.
+            guard rc == ETXTBSY, attempt < 3 else { break }
+            usleep(useconds_t(5_000 << attempt))
         }
         close(stdinPipe[0])
         close(stdoutPipe[1])

@@ -102,6 +102,22 @@ import Testing
         #expect(text == "ok")
     }
 
+    /// A script still open for writing somewhere (a deploy replacing it; in this suite, another
+    /// test's spawn holding the writer's descriptor) fails exec with ETXTBSY for an instant: the
+    /// spawn is retried instead of answering 502. This flaked the whole suite before.
+    @Test func scriptBusyForAnInstantIsRetried() async throws {
+        let path = try script("printf 'Content-Type: text/plain\\n\\nok'")
+        let writer = open(path, O_WRONLY | O_CLOEXEC)
+        #expect(writer >= 0)
+        let closer = Task {
+            try? await Task.sleep(for: .milliseconds(8))
+            close(writer)
+        }
+        let (_, text) = try await run(path)
+        await closer.value
+        #expect(text == "ok")
+    }
+
     @Test func scriptThatNeverReadsItsStdinStillAnswers() async throws {
         let path = try script("printf 'Content-Type: text/plain\\n\\nignored'")
         let (_, text) = try await run(path, body: .buffered(ByteBuffer(repeating: 1, count: 10 * 1024 * 1024)))
