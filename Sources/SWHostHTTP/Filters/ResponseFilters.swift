@@ -103,6 +103,9 @@ extension RequestProcessor {
             return
         }
         var head = ResponseHead(status: reply.status)
+        // Server, Content-Type, Last-Modified, ETag, Accept-Ranges and a few more: one allocation
+        // instead of the array doubling four times.
+        head.headers.reserveCapacity(8 + reply.headers.count + state.settings.addHeaders.count)
         head.closeConnection = reply.closeConnection
         head.headers.append(name: "Server", value: software(state.settings))
         if let type = reply.contentType, reply.status != 304 {

@@ -24,6 +24,11 @@ public struct HTTPHeaderList: Sendable, Sequence, ExpressibleByDictionaryLiteral
 
     public func makeIterator() -> IndexingIterator<[Element]> { storage.makeIterator() }
 
+    /// Room for `count` fields without growing (a response head gets about eight).
+    public mutating func reserveCapacity(_ count: Int) {
+        storage.reserveCapacity(count)
+    }
+
     /// Appends a field, keeping any earlier field of the same name.
     public mutating func append(name: String, value: String) {
         storage.append((name: name, value: value))

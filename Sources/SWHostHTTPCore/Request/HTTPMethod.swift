@@ -56,7 +56,11 @@ public struct HTTPVersion: Sendable, Hashable, CustomStringConvertible {
     public static let http1_1 = HTTPVersion(major: 1, minor: 1)
 
     /// `HTTP/1.1`, as `$server_protocol` prints it.
-    public var description: String { "HTTP/\(major).\(minor)" }
+    public var description: String {
+        // The two versions every request has, without formatting (logs and handlers ask per request).
+        if major == 1 { if minor == 1 { return "HTTP/1.1" } else if minor == 0 { return "HTTP/1.0" } }
+        return "HTTP/\(major).\(minor)"
+    }
 
     /// True for 1.1 and later minors: persistent connections by default, chunked allowed.
     public var isAtLeast1_1: Bool { major > 1 || (major == 1 && minor >= 1) }
