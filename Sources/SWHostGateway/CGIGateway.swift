@@ -28,7 +28,7 @@ public struct CGIGateway: Sendable {
         }
         let process: SpawnedProcess
         do {
-            process = try SpawnedProcess.spawn(
+            process = try await SpawnedProcess.spawn(
                 path: invocation.executable, arguments: invocation.arguments,
                 environment: invocation.environment.map { "\($0.name)=\($0.value)" },
                 directory: invocation.workingDirectory)

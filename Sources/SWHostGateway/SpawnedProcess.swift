@@ -28,7 +28,26 @@ final class SpawnedProcess: Sendable {
 
     /// Spawns `path` with `arguments` (argv[0] included) and exactly `environment` ("NAME=VALUE").
     /// Blocking (fork/exec cost): call it off the event loop.
-    static func spawn(path: String, arguments: [String], environment: [String], directory: String) throws(GatewayError) -> SpawnedProcess {
+    ///
+    /// ETXTBSY (the script is open for writing somewhere, usually for an instant: a deploy
+    /// replacing it, or a process forked meanwhile that holds the writer's descriptor until its
+    /// own exec) is retried after 5, 10, 20, 40 and 80 ms, sleeping as a task, rather than
+    /// answered 502.
+    static func spawn(path: String, arguments: [String], environment: [String], directory: String) async throws(GatewayError) -> SpawnedProcess {
+        var delay: UInt64 = 5
+        while true {
+            let (process, code) = try attempt(path: path, arguments: arguments, environment: environment, directory: directory)
+            if let process { return process }
+            guard code == ETXTBSY, delay <= 80 else {
+                throw .badGateway("posix_spawn() \"\(path)\" failed (\(code): \(String(cString: strerror(code))))")
+            }
+            try? await Task.sleep(nanoseconds: delay * 1_000_000)
+            delay *= 2
+        }
+    }
+
+    /// One spawn: the process, or nil and posix_spawn's error code. Throws when pipes fail.
+    private static func attempt(path: String, arguments: [String], environment: [String], directory: String) throws(GatewayError) -> (SpawnedProcess?, CInt) {
         var stdinPipe: [CInt] = [-1, -1]
         var stdoutPipe: [CInt] = [-1, -1]
         var stderrPipe: [CInt] = [-1, -1]
@@ -45,27 +64,19 @@ final class SpawnedProcess: Sendable {
         }
         let streams = [stdinPipe[0], stdoutPipe[1], stderrPipe[1]]
         var pid: pid_t = 0
-        var rc: CInt = 0
-        for attempt in 0..<4 {
-            rc = withCStrings(arguments) { argv in
-                withCStrings(environment) { envp in
-                    swhost_spawn(&pid, path, argv, envp, streams, 3, directory, 1)
-                }
+        let rc = withCStrings(arguments) { argv in
+            withCStrings(environment) { envp in
+                swhost_spawn(&pid, path, argv, envp, streams, 3, directory, 1)
             }
-            // ETXTBSY: the script is open for writing somewhere, usually for an instant (a deploy
-            // replacing it, or a process forked meanwhile holding the writer's descriptor until
-            // its own exec). Retried briefly (5, 10, 20 ms) rather than answered 502.
-            guard rc == ETXTBSY, attempt < 3 else { break }
-            usleep(useconds_t(5_000 << attempt))
         }
         close(stdinPipe[0])
         close(stdoutPipe[1])
         close(stderrPipe[1])
         guard rc == 0 else {
             closeAll([stdinPipe[1], stdoutPipe[0], stderrPipe[0]])
-            throw .badGateway("posix_spawn() \"\(path)\" failed (\(rc): \(String(cString: strerror(rc))))")
+            return (nil, rc)
         }
-        return SpawnedProcess(pid: pid, stdinWrite: stdinPipe[1], stdoutRead: stdoutPipe[0], stderrRead: stderrPipe[0])
+        return (SpawnedProcess(pid: pid, stdinWrite: stdinPipe[1], stdoutRead: stdoutPipe[0], stderrRead: stderrPipe[0]), 0)
     }
 
     /// SIGKILL to the whole process group (the script and anything it started), unless reaped.
