@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func silentScriptTimesOut() async throws {
-        let path = try script("sleep 30")
+        let path = try script("sleep 300")
         let start = ContinuousClock.now
         do {
             _ = try await run(path, timeout: .milliseconds(300))
@@ -88,9 +88,10 @@ import Testing
         } catch {
             #expect(error == .timedOut)
         }
-        // The script sleeps 30 s: finishing well before that proves the timeout killed it. (A 5 s
-        // bound failed on a fully loaded machine running the whole suite in parallel.)
-        #expect(ContinuousClock.now - start < .seconds(25))
+        // The script sleeps 300 s: finishing well before that proves the timeout killed it. The
+        // bound is loose on purpose: the synchronous end-to-end tests running beside this one
+        // block the (2-thread) task pool, and a 25 s bound was once missed by 0.7 s in CI.
+        #expect(ContinuousClock.now - start < .seconds(120))
     }
 
     @Test func megabyteOfStderrDoesNotDeadlock() async throws {
