@@ -1,7 +1,8 @@
 // swhost: config language.
 
-/// `gzip_types`: `*` or a set of MIME types (`text/html` is always included, as in nginx).
-public enum GzipTypes: Sendable, Hashable {
+/// A directive's list of MIME types, or `*` for any: `gzip_types` and `charset_types` (both
+/// always include `text/html`, as in nginx).
+public enum MediaTypeSet: Sendable, Hashable {
     case any
     case types(Set<String>)
 

@@ -38,7 +38,7 @@ public struct HTTPSettings: Sendable, Hashable {
     /// `charset` (accepted; swhost does not convert). nil = off.
     public var charset: String?
     /// `charset_types`: the types `charset` applies to (`text/html` always included).
-    public var charsetTypes: GzipTypes = .types(["text/html", "text/xml", "text/plain", "text/vnd.wap.wml", "application/javascript", "application/rss+xml"])
+    public var charsetTypes: MediaTypeSet = .types(["text/html", "text/xml", "text/plain", "text/vnd.wap.wml", "application/javascript", "application/rss+xml"])
 
     // MARK: headers and caching
     /// `add_header`s, in config order.
@@ -88,7 +88,7 @@ public struct HTTPSettings: Sendable, Hashable {
     /// `gzip`; default off.
     public var gzip = false
     /// `gzip_types`; default `text/html`.
-    public var gzipTypes: GzipTypes = .types(["text/html"])
+    public var gzipTypes: MediaTypeSet = .types(["text/html"])
     /// `gzip_min_length`; default 20.
     public var gzipMinLength = 20
     /// `gzip_comp_level` 1-9; default 1.
