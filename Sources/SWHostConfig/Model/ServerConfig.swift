@@ -10,8 +10,9 @@ public final class ServerConfig: Sendable {
     /// `server_name` entries in order; `""` when none given.
     public let names: [ServerName]
     /// The server-level merged settings (used by requests that match no location, and for
-    /// http/server-only directives such as `client_header_buffer_size`).
-    public let settings: HTTPSettings
+    /// http/server-only directives such as `client_header_buffer_size`): the server level's own,
+    /// held once.
+    @inlinable public var settings: HTTPSettings { serverLevel.settings }
     /// Server-level rewrite program (runs before location matching).
     public let rewriteSteps: [RewriteStep]
     /// Locations, ready for matching.
@@ -29,7 +30,6 @@ public final class ServerConfig: Sendable {
                 locations: LocationTree, tryFiles: TryFiles? = nil, sourceLocation: SourceLocation?) {
         self.listens = listens
         self.names = names
-        self.settings = settings
         self.rewriteSteps = rewriteSteps
         self.locations = locations
         self.serverLevel = LocationConfig(name: "", modifier: .prefix, regex: nil, settings: settings, tryFiles: tryFiles,

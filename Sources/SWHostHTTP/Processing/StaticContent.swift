@@ -213,24 +213,23 @@ extension RequestProcessor {
         reply.lastModified = file.mtime
         reply.allowRanges = true
         reply.file = file
-        if let cached = StaticHead.lookup(file, state) {
+        // With gzip_static the .gz sibling's presence and freshness decide the head: not cached.
+        let cacheable = state.settings.gzipStatic == .off
+        if cacheable, let cached = StaticHead.lookup(file, state) {
             reply.contentType = cached.contentType
             reply.etag = cached.etag
             reply.cachedHead = cached
         } else {
             reply.contentType = contentType(for: state.uri, file: file, state)
             reply.etag = state.settings.etag ? ETag(file: file) : nil
-            reply.headCacheable = true
+            reply.headCacheable = cacheable
         }
         if let bytes = runtime.smallFiles.bytes(of: file) {
             reply.body = .bytes(bytes)
         } else {
             reply.body = .file(FileBody(file: file))
         }
-        if state.settings.gzipStatic != .off {
-            // The .gz sibling's presence and freshness decide the head: not cached.
-            reply.cachedHead = nil
-            reply.headCacheable = false
+        if !cacheable {
             let mode: SWHostStatic.GzipStatic.Mode = state.settings.gzipStatic == .always ? .always : .on
             let accepts = gzipAllowedForRequest(state)
             let (root, path) = fileLocation(for: state.uri, state)
