@@ -28,19 +28,72 @@ public final class MagicSniffer: Sendable {
     /// need a few KiB; reading more costs I/O per new file).
     public let sniffLength: Int
 
-    /// One libmagic cookie; the mutex serialises its use (a `magic_t` is not thread-safe).
-    // @unchecked Sendable: `cookie` is only touched inside `lock` (and in deinit, when no other
-    // reference exists).
-    private final class Handle: @unchecked Sendable {
-        private let cookie: OpaquePointer
-        private let lock = Mutex<Void>(())
-        init(_ m: OpaquePointer) { cookie = m }
-        deinit { magic_close(cookie) }
-        func withCookie<T>(_ body: (OpaquePointer) -> T) -> T {
-            lock.withLock { _ in body(cookie) }
+    /// One libmagic cookie, loaded on first use; the mutex serialises its use (a `magic_t` is not
+    /// thread-safe). Loading the database costs about a millisecond and a few hundred KiB per
+    /// cookie, so a worker that never sniffs never pays for it.
+    private final class Handle: Sendable {
+        private enum Cookie {
+            case unloaded
+            case loaded(OpaquePointer)
+            case failed(String)
         }
-        func withCookieIfAvailable<T>(_ body: (OpaquePointer) -> T) -> T? {
-            lock.withLockIfAvailable { _ in body(cookie) }
+        // The pointer is only used inside the lock.
+        private struct Slot: @unchecked Sendable { var cookie: Cookie = .unloaded }
+        private let slot = Mutex(Slot())
+        private let flags: Int32
+        private let database: String?
+        private let onLoadFailure: (@Sendable (String) -> Void)?
+
+        init(flags: Int32, database: String?, onLoadFailure: (@Sendable (String) -> Void)?) {
+            self.flags = flags
+            self.database = database
+            self.onLoadFailure = onLoadFailure
+        }
+        deinit {
+            slot.withLock { if case .loaded(let m) = $0.cookie { magic_close(m) } }
+        }
+
+        /// Loads the cookie now; the error when the database cannot be loaded.
+        func load() -> String? {
+            slot.withLock { Self.ensureLoaded(&$0, flags: flags, database: database, onLoadFailure: onLoadFailure) }
+        }
+        /// `body` with the cookie, or nil when the database could not be loaded.
+        func withCookie(_ body: (OpaquePointer) -> String?) -> String? {
+            slot.withLock { Self.run(&$0, flags: flags, database: database, onLoadFailure: onLoadFailure, body) }
+        }
+        /// As ``withCookie(_:)``, or `.none` (outer) when another thread holds this cookie.
+        func withCookieIfAvailable(_ body: (OpaquePointer) -> String?) -> String?? {
+            slot.withLockIfAvailable { Self.run(&$0, flags: flags, database: database, onLoadFailure: onLoadFailure, body) }
+        }
+
+        private static func run(_ slot: inout Slot, flags: Int32, database: String?, onLoadFailure: (@Sendable (String) -> Void)?,
+                                _ body: (OpaquePointer) -> String?) -> String? {
+            _ = ensureLoaded(&slot, flags: flags, database: database, onLoadFailure: onLoadFailure)
+            guard case .loaded(let m) = slot.cookie else { return nil }
+            return body(m)
+        }
+
+        private static func ensureLoaded(_ slot: inout Slot, flags: Int32, database: String?,
+                                         onLoadFailure: (@Sendable (String) -> Void)?) -> String? {
+            switch slot.cookie {
+            case .loaded: return nil
+            case .failed(let message): return message
+            case .unloaded: break
+            }
+            guard let m = magic_open(flags) else {
+                slot.cookie = .failed("magic_open() failed")
+                onLoadFailure?("magic_open() failed")
+                return "magic_open() failed"
+            }
+            if magic_load(m, database) != 0 {
+                let message = "magic_load() failed: " + (magic_error(m).map { String(cString: $0) } ?? "unknown error")
+                magic_close(m)
+                slot.cookie = .failed(message)
+                onLoadFailure?(message)
+                return message
+            }
+            slot.cookie = .loaded(m)
+            return nil
         }
     }
 
@@ -61,26 +114,26 @@ public final class MagicSniffer: Sendable {
         public let description: String
     }
 
-    /// Loads the default magic database (`magic_load(m, NULL)`) into `handles` cookies.
-    /// Blocking (reads the database); do it at startup.
-    public init(handles: Int = 2, cacheEntries: Int = 4096, sniffLength: Int = 4096) throws {
-        var hs: [Handle] = []
+    /// A sniffer with up to `handles` libmagic cookies. Each loads the default magic database
+    /// (`magic_load(m, NULL)`, blocking) the first time it is used, off the event loop like every
+    /// sniff; a database that cannot be loaded makes ``sniff(file:)`` answer nil (`default_type`)
+    /// and is reported once per cookie through `onLoadFailure`. `database` is a compiled magic
+    /// file to use instead of libmagic's default.
+    public init(handles: Int = 2, cacheEntries: Int = 4096, sniffLength: Int = 4096, database: String? = nil,
+                onLoadFailure: (@Sendable (String) -> Void)? = nil) {
         let flags = MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF
-        for _ in 0..<max(1, handles) {
-            guard let m = magic_open(flags) else {
-                throw Error(description: "magic_open() failed")
-            }
-            if magic_load(m, nil) != 0 {
-                let msg = magic_error(m).map { String(cString: $0) } ?? "unknown error"
-                magic_close(m)
-                throw Error(description: "magic_load() failed: \(msg)")
-            }
-            hs.append(Handle(m))
-        }
-        self.handles = hs
+        self.handles = (0..<max(1, handles)).map { _ in Handle(flags: flags, database: database, onLoadFailure: onLoadFailure) }
         self.cache = Mutex(LRUCache())
         self.cacheLimit = max(1, cacheEntries)
         self.sniffLength = sniffLength
+    }
+
+    /// Loads every cookie now (blocking): for callers that want a broken magic database reported
+    /// up front rather than on the first sniff.
+    public func preload() throws {
+        for handle in handles {
+            if let message = handle.load() { throw Error(description: message) }
+        }
     }
 
     /// The media type of `file`'s first ``sniffLength`` bytes. **Blocking** (pread + libmagic).
@@ -130,7 +183,7 @@ public final class MagicSniffer: Sendable {
     /// Number of cached results.
     public var cachedCount: Int { cache.withLock { $0.count } }
 
-    private func withHandle<T>(_ body: (OpaquePointer) -> T) -> T {
+    private func withHandle(_ body: (OpaquePointer) -> String?) -> String? {
         for h in handles {
             if let r = h.withCookieIfAvailable(body) { return r }
         }

@@ -4,6 +4,7 @@ import Foundation
 import NIOPosix
 import SWHostHTTPCore
 @testable import SWHostStatic
+import Synchronization
 import Testing
 
 @Suite struct MIMETypeMapTests {
@@ -72,7 +73,8 @@ import Testing
         try dir.write("utf8", "h\u{e9}llo w\u{f6}rld, plain text\n")
         try dir.write("page", "<!DOCTYPE html>\n<html><head><title>x</title></head><body><p>hi</p></body></html>\n")
         try dir.write("empty", "")
-        let sniffer = try MagicSniffer()
+        let sniffer = MagicSniffer()
+        try sniffer.preload()
         let resolver = PathResolver()
         func sniff(_ name: String) -> String? {
             guard case .file(let f) = resolver.resolve(root: dir.path, path: "/" + name) else { return "not opened" }
@@ -89,7 +91,8 @@ import Testing
     @Test func resultsAreCachedPerIdentityAndRefreshedOnChange() throws {
         let dir = try TemporaryDirectory()
         try dir.write("f", "plain text\n")
-        let sniffer = try MagicSniffer(cacheEntries: 2)
+        // No preload: the first sniff loads the database.
+        let sniffer = MagicSniffer(cacheEntries: 2)
         let resolver = PathResolver(rootRevalidation: 0)
         guard case .file(let a) = resolver.resolve(root: dir.path, path: "/f") else { return }
         #expect(sniffer.sniff(file: a) == "text/plain; charset=utf-8")
@@ -107,12 +110,31 @@ import Testing
         #expect(sniffer.cachedCount == 2)  // bounded
     }
 
+    @Test func anUnloadableDatabaseIsReportedOnceAndSniffsAnswerNil() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("p", Self.png())
+        let failures = Mutex<[String]>([])
+        let sniffer = MagicSniffer(handles: 1, database: dir.path + "/missing.mgc",
+                                   onLoadFailure: { message in failures.withLock { $0.append(message) } })
+        #expect(throws: MagicSniffer.Error.self) { try sniffer.preload() }
+        guard case .file(let f) = PathResolver().resolve(root: dir.path, path: "/p") else {
+            Issue.record("p not opened")
+            return
+        }
+        #expect(sniffer.sniff(file: f) == nil)
+        #expect(sniffer.sniff(bytes: UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
+        let reported = failures.withLock { $0 }
+        #expect(reported.count == 1)
+        #expect(reported.first?.hasPrefix("magic_load() failed") == true)
+    }
+
     @Test func asyncEntryPointRunsOnThreadPool() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("p", Self.png())
         let pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
-        let sniffer = try MagicSniffer()
+        let sniffer = MagicSniffer()
+        try sniffer.preload()
         guard case .file(let f) = PathResolver().resolve(root: dir.path, path: "/p") else { return }
         let t = try await sniffer.sniff(file: f, on: pool)
         try await pool.shutdownGracefully()
@@ -120,7 +142,8 @@ import Testing
     }
 
     @Test func concurrentSniffsAreSafe() async throws {
-        let sniffer = try MagicSniffer(handles: 2)
+        let sniffer = MagicSniffer(handles: 2)
+        try sniffer.preload()
         let png = Self.png()
         await withTaskGroup(of: String?.self) { group in
             for _ in 0..<16 {

@@ -261,8 +261,8 @@ extension RequestProcessor {
         if let ext = MIMETypeMap.pathExtension(uri) {
             type = state.settings.types[ext.lowercased()]
         }
-        if type == nil, state.settings.mimeSniff, let file, let sniffer = runtime.sniffer {
-            type = sniffer.sniff(file: file)
+        if type == nil, state.settings.mimeSniff, let file {
+            type = runtime.sniffer.sniff(file: file)
         }
         var result = type ?? state.settings.defaultType
         if let charset = state.settings.charset, charset != "off", !result.contains("charset="),

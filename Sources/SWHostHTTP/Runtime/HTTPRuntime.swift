@@ -27,7 +27,7 @@ public final class HTTPRuntime: Sendable {
     public var boundListenKeys: [ListenKey] { sharing.boundTags.map { listenKeys[$0] } }
     public let mainErrorLog: ErrorLog
     public let openFiles: SWHostStatic.OpenFileCache
-    public let sniffer: MagicSniffer?
+    public let sniffer: MagicSniffer
     public let gzipVariants: GzipVariantCache
     public let smallFiles: SmallFileCache
     /// The software name for `Server:` and error pages.
@@ -51,7 +51,10 @@ public final class HTTPRuntime: Sendable {
         self.tables = keys.map { config.listeners[$0]! }
         self.sharing = ListenerSharing(keys: keys, options: config.listenOptions)
         self.openFiles = SWHostStatic.OpenFileCache(configuration: .init(maxEntries: 4096, inactiveSeconds: 60, validSeconds: 1))
-        self.sniffer = try? MagicSniffer()
+        // The magic database loads on the first sniff, not here: most workers never need it.
+        self.sniffer = MagicSniffer(onLoadFailure: { message in
+            mainErrorLog.log(.alert, "\(message), mime_sniff answers default_type")
+        })
         self.gzipVariants = GzipVariantCache()
         self.smallFiles = SmallFileCache()
     }
