@@ -25,7 +25,8 @@ private let headCacheServer = SharedServer {
                 location /s/ { alias www/shared/; gzip off; }
             }
             """,
-        files: ["www/shared/f.txt": "one file, many heads\n"])
+        files: ["www/shared/f.txt": "one file, many heads\n",
+                "www/shared/z.txt": "gzip asked for first, then identity, then gzip again\n"])
 }
 
 @Suite(.serialized) struct StaticHeadCacheTests {
@@ -114,6 +115,46 @@ private let headCacheServer = SharedServer {
         #expect(after.header("Content-Encoding") == nil)
         #expect(after.header("ETag") == etag)
         #expect(after.bodyString == "one file, many heads\n")
+    }
+
+    /// The gzip variant's head and the identity head are cached side by side; whichever comes
+    /// first, each keeps its own ETag (weak for gzip), Content-Encoding and Accept-Ranges.
+    @Test func gzipAndIdentityHeadsOfOneFileStayApart() throws {
+        let c = try s.client()
+        defer { c.close() }
+        let text = "gzip asked for first, then identity, then gzip again\n"
+        var strongTag: String?
+        for round in 0..<3 {
+            let gz = try c.request(method: "GET", path: "/a/z.txt", headers: [("Accept-Encoding", "gzip")])
+            #expect(gz.status == 200)
+            #expect(gz.header("Content-Encoding") == "gzip")
+            #expect(gz.header("Vary") == "Accept-Encoding")
+            #expect(gz.header("Accept-Ranges") == nil)
+            #expect(gz.header("X-Loc") == "a")
+            #expect(gz.header("Content-Length") == String(gz.body.count))
+            #expect(try String(decoding: gunzip(gz.body), as: UTF8.self) == text)
+            let weak = try #require(gz.header("ETag"))
+            #expect(weak.hasPrefix("W/\""))
+
+            let plain = try c.request(method: "GET", path: "/a/z.txt")
+            #expect(plain.status == 200)
+            #expect(plain.header("Content-Encoding") == nil)
+            #expect(plain.header("Accept-Ranges") == "bytes")
+            #expect(plain.header("Vary") == "Accept-Encoding")
+            #expect(plain.bodyString == text)
+            let strong = try #require(plain.header("ETag"))
+            #expect(weak == "W/" + strong, "round \(round)")
+            if let strongTag { #expect(strong == strongTag) }
+            strongTag = strong
+
+            // The weak tag still matches for If-None-Match (weak comparison) on the gzip variant.
+            let revalidated = try c.request(method: "GET", path: "/a/z.txt",
+                                            headers: [("Accept-Encoding", "gzip"), ("If-None-Match", weak)])
+            #expect(revalidated.status == 304)
+            let ranged = try c.request(method: "GET", path: "/a/z.txt", headers: [("Range", "bytes=0-3")])
+            #expect(ranged.status == 206)
+            #expect(ranged.bodyString == "gzip")
+        }
     }
 
     @Test func aChangedFileGetsAFreshHead() throws {

@@ -96,10 +96,18 @@ extension RequestProcessor {
             applyRange(&reply, header: rangeHeader, total: total, state)
         }
 
-        // A static file's plain 200 (no filter changed it): the head rendered for this file version.
-        let plain = reply.status == 200 && reply.headers.isEmpty && state.errorPageStatus == nil && !reply.closeConnection
-        if plain, let cached = reply.cachedHead {
-            send(state, cached.head, reply.body)
+        // A static file's plain 200 (no filter changed it, or gzip served its cached variant and
+        // added only Content-Encoding): the head rendered for this file version.
+        let untouched = reply.status == 200 && state.errorPageStatus == nil && !reply.closeConnection
+        let variant: StaticHead.Variant? = if untouched, reply.headers.isEmpty {
+            .identity
+        } else if untouched, reply.isCachedGzipVariant, reply.headers.count == 1 {
+            .gzip
+        } else {
+            nil
+        }
+        if let variant, let cached = reply.cachedHead?.head(variant) {
+            send(state, cached, reply.body)
             return
         }
         var head = ResponseHead(status: reply.status)
@@ -127,8 +135,8 @@ extension RequestProcessor {
         }
         applyHeaders(&head, state)
 
-        if plain, reply.headCacheable, let file = reply.file {
-            StaticHead.store(head, reply: reply, gzipEligible: eligible, file: file, state)
+        if let variant, reply.headCacheable || reply.cachedHead != nil, let file = reply.file {
+            StaticHead.store(head, variant, reply: reply, etag: original.etag, gzipEligible: eligible, file: file, state)
         }
         send(state, head, reply.body)
     }
@@ -219,6 +227,7 @@ extension RequestProcessor {
                 return try GzipCompressor.compress(descriptor: file.descriptor, offset: 0, length: file.size, level: level)
             }) else { return }
             reply.body = .bytes(compressed)
+            reply.isCachedGzipVariant = true
         case .bytes(let buffer):
             guard let compressed = try? GzipCompressor.compress(buffer, level: level) else { return }
             reply.body = .bytes(compressed)

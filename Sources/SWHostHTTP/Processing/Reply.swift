@@ -30,6 +30,8 @@ struct Reply {
     var cachedHead: StaticHead?
     /// A static file's reply whose head may be cached once built (no cached head was found).
     var headCacheable = false
+    /// The body is the file's gzip variant from the per-version cache (the gzip filter's doing).
+    var isCachedGzipVariant = false
 
     init(status: Int) {
         self.status = status
