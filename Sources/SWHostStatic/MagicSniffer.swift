@@ -164,6 +164,14 @@ public final class MagicSniffer: Sendable {
         return result
     }
 
+    /// The cached verdict for `file`'s version: `.some(type)` (nil type: nothing recognised) when
+    /// known, nil when ``sniff(file:)`` would have to read the file. Never blocks on I/O.
+    public func cachedResult(for file: OpenFile) -> String?? {
+        let id = Identity(device: file.device, inode: file.inode, mtime: file.mtime,
+                          mtimeNanoseconds: file.mtimeNanoseconds, size: file.size)
+        return cache.withLock { $0.get(id) }
+    }
+
     /// Runs ``sniff(file:)`` on `pool`.
     public func sniff(file: OpenFile, on pool: NIOThreadPool) async throws -> String? {
         try await pool.runIfActive { self.sniff(file: file) }

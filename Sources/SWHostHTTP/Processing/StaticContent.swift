@@ -207,20 +207,51 @@ extension RequestProcessor {
         }
     }
 
+    /// Whether libmagic was consulted for a file's type before ``serveFile(_:_:sniffed:)``.
+    enum SniffOutcome {
+        /// Not sniffed here: the type comes from the extension, or from a cached verdict.
+        case notNeeded
+        /// Sniffed on the thread pool; nil when libmagic recognised nothing.
+        case done(String?)
+    }
+
+    /// True when `file`'s type would come from libmagic and no verdict is cached for its version.
+    func sniffPending(for uri: String, file: OpenFile, _ state: RequestState) -> Bool {
+        guard state.settings.mimeSniff else { return false }
+        if let ext = MIMETypeMap.pathExtension(uri), state.settings.types[ext.lowercased()] != nil { return false }
+        return runtime.sniffer.cachedResult(for: file) == nil
+    }
+
     /// A regular file as a 200 with its validators; the filters take it from there.
-    func serveFile(_ file: OpenFile, _ state: RequestState) {
+    ///
+    /// A file whose type libmagic must decide (`mime_sniff`, extension unknown) and whose verdict
+    /// is not cached yet is sniffed on the thread pool first: the read (and the first load of the
+    /// magic database) never runs on the event loop.
+    func serveFile(_ file: OpenFile, _ state: RequestState, sniffed: SniffOutcome = .notNeeded) {
+        // With gzip_static the .gz sibling's presence and freshness decide the head: not cached.
+        let cacheable = state.settings.gzipStatic == .off
+        let cachedHead = cacheable ? StaticHead.lookup(file, state) : nil
+        if cachedHead == nil, case .notNeeded = sniffed, sniffPending(for: state.uri, file: file, state) {
+            let sniffer = runtime.sniffer
+            threadPool.runIfActive(eventLoop: state.request.eventLoop) { sniffer.sniff(file: file) }
+                .whenComplete { result in
+                    switch result {
+                    case .success(let type): self.serveFile(file, state, sniffed: .done(type))
+                    case .failure: self.serveFile(file, state, sniffed: .done(nil))
+                    }
+                }
+            return
+        }
         var reply = Reply(status: 200)
         reply.lastModified = file.mtime
         reply.allowRanges = true
         reply.file = file
-        // With gzip_static the .gz sibling's presence and freshness decide the head: not cached.
-        let cacheable = state.settings.gzipStatic == .off
-        if cacheable, let cached = StaticHead.lookup(file, state) {
+        if let cached = cachedHead {
             reply.contentType = cached.contentType
             reply.etag = cached.etag
             reply.cachedHead = cached
         } else {
-            reply.contentType = contentType(for: state.uri, file: file, state)
+            reply.contentType = contentType(for: state.uri, file: file, state, sniffed: sniffed)
             reply.etag = state.settings.etag ? ETag(file: file) : nil
             reply.headCacheable = cacheable
         }
@@ -256,13 +287,17 @@ extension RequestProcessor {
 
     /// `types` by extension, then libmagic for unknown extensions (`mime_sniff`), then `default_type`;
     /// `charset` appended for text types as nginx's charset module does.
-    func contentType(for uri: String, file: OpenFile?, _ state: RequestState) -> String {
+    func contentType(for uri: String, file: OpenFile?, _ state: RequestState, sniffed: SniffOutcome = .notNeeded) -> String {
         var type: String?
         if let ext = MIMETypeMap.pathExtension(uri) {
             type = state.settings.types[ext.lowercased()]
         }
         if type == nil, state.settings.mimeSniff, let file {
-            type = runtime.sniffer.sniff(file: file)
+            switch sniffed {
+            case .done(let verdict): type = verdict
+            // Only a verdict already cached (the content phase sniffs on the pool first).
+            case .notNeeded: type = runtime.sniffer.cachedResult(for: file) ?? nil
+            }
         }
         var result = type ?? state.settings.defaultType
         if let charset = state.settings.charset, charset != "off", !result.contains("charset="),
