@@ -37,9 +37,11 @@ let package = Package(
         // C libraries, through system-library targets (Debian -dev packages).
         .systemLibrary(name: "CMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
-        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // libxml2 and libcrypto, dlopen'ed on first use (an xml autoindex, a legacy htpasswd hash):
+        // linked, they cost every process ~2.3 MB of resident libraries and ~1 ms per exec.
+        // Built against libxml2-dev and libssl-dev headers; the include path is Debian's.
+        .target(name: "CLazyLibraries", cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])]),
         // Linux calls Swift cannot make directly (variadic, _GNU_SOURCE-only, macros).
         .target(name: "CSWHostSystem", linkerSettings: [.linkedLibrary("crypt")]),
 
@@ -70,7 +72,7 @@ let package = Package(
         // Static files: path resolution, open-file cache, MIME (types + libmagic), conditional, ranges, autoindex.
         .target(
             name: "SWHostStatic",
-            dependencies: nio + ["SWHostHTTPCore", "SWHostCompression", "CMagic", "CLibXML2", "CSWHostSystem"],
+            dependencies: nio + ["SWHostHTTPCore", "SWHostCompression", "CMagic", "CLazyLibraries", "CSWHostSystem"],
             swiftSettings: swiftSettings
         ),
         // Out-of-process content: CGI/1.1 (RFC 3875) processes and the FastCGI client. Takes typed
@@ -87,7 +89,7 @@ let package = Package(
                 "SWHostConfig", "SWHostHTTPCore", "SWHostStatic", "SWHostCompression", "SWHostLog", "SWHostGateway",
                 "CPCRE2", "CSWHostSystem", "SWHostKit",
                 .product(name: "Logging", package: "swift-log"),
-                "CLibCrypto",
+                "CLazyLibraries",
             ],
             swiftSettings: swiftSettings
         ),
@@ -104,7 +106,7 @@ let package = Package(
         // The executable: nginx-compatible command line and wiring only.
         .executableTarget(
             name: "swhost",
-            dependencies: ["SWHostConfig", "SWHostHTTP", "SWHostHTTPCore", "SWHostLog", "SWHostProcess", "SWHostKit", "SWHostHandlers", "CSWHostSystem", "CZlib", "CMagic", "CLibXML2", "CPCRE2"] + nio,
+            dependencies: ["SWHostConfig", "SWHostHTTP", "SWHostHTTPCore", "SWHostLog", "SWHostProcess", "SWHostKit", "SWHostHandlers", "CSWHostSystem", "CZlib", "CMagic", "CLazyLibraries", "CPCRE2"] + nio,
             swiftSettings: swiftSettings,
             // SwiftPM links SWHostKit into the executable statically; exporting its symbols makes a
             // load_module library (which NEEDs libSWHostKit.so) bind to this copy, so host and

@@ -1,12 +1,23 @@
 // swhost: static files.
 
-import CLibXML2
+import CLazyLibraries
 import SWHostHTTPCore
 
 extension Autoindex {
-    /// Failure of the libxml2 writer (out of memory, in practice).
-    public struct XMLError: Error, Sendable {
+    /// Failure of the libxml2 writer (out of memory, or libxml2 could not be loaded).
+    public struct XMLError: Error, Sendable, CustomStringConvertible {
         public let operation: String
+        /// Why libxml2 could not be loaded, when that is the cause.
+        public let loadError: String?
+
+        init(operation: String) {
+            self.operation = operation
+            self.loadError = swhost_lazy_error().map { String(cString: $0) }
+        }
+
+        public var description: String {
+            loadError.map { "\(operation) failed: libxml2 could not be loaded (\($0))" } ?? "\(operation) failed"
+        }
     }
 
     /// The xml listing, written with libxml2's `xmlTextWriter` so it is always well-formed, in
@@ -22,32 +33,26 @@ extension Autoindex {
     /// Where nginx would copy bytes XML cannot carry (invalid UTF-8, control characters), swhost
     /// writes U+FFFD instead, so the document still parses; other names match nginx's output.
     public static func xml(_ entries: [Entry]) throws(XMLError) -> [UInt8] {
-        guard let buffer = xmlBufferCreate() else { throw XMLError(operation: "xmlBufferCreate") }
-        defer { xmlBufferFree(buffer) }
-        guard let writer = xmlNewTextWriterMemory(buffer, 0) else { throw XMLError(operation: "xmlNewTextWriterMemory") }
+        guard let buffer = swhost_xml_buffer_create() else { throw XMLError(operation: "xmlBufferCreate") }
+        defer { swhost_xml_buffer_free(buffer) }
+        guard let writer = swhost_xml_writer_new_memory(buffer, 0) else { throw XMLError(operation: "xmlNewTextWriterMemory") }
         var freed = false
-        defer { if !freed { xmlFreeTextWriter(writer) } }
+        defer { if !freed { swhost_xml_writer_free(writer) } }
 
         func check(_ rc: Int32, _ op: String) throws(XMLError) {
             if rc < 0 { throw XMLError(operation: op) }
         }
         func raw(_ s: String) throws(XMLError) {
-            try check(s.withCString { xmlTextWriterWriteRaw(writer, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }, "xmlTextWriterWriteRaw")
+            try check(swhost_xml_write_raw(writer, s), "xmlTextWriterWriteRaw")
         }
         func start(_ name: String) throws(XMLError) {
-            try check(name.withCString { xmlTextWriterStartElement(writer, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }, "xmlTextWriterStartElement")
+            try check(swhost_xml_start_element(writer, name), "xmlTextWriterStartElement")
         }
         func attribute(_ name: String, _ value: String) throws(XMLError) {
-            let rc = name.withCString { n in
-                value.withCString { v in
-                    xmlTextWriterWriteAttribute(writer, UnsafeRawPointer(n).assumingMemoryBound(to: xmlChar.self),
-                                                UnsafeRawPointer(v).assumingMemoryBound(to: xmlChar.self))
-                }
-            }
-            try check(rc, "xmlTextWriterWriteAttribute")
+            try check(swhost_xml_write_attribute(writer, name, value), "xmlTextWriterWriteAttribute")
         }
         func text(_ s: String) throws(XMLError) {
-            try check(s.withCString { xmlTextWriterWriteString(writer, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }, "xmlTextWriterWriteString")
+            try check(swhost_xml_write_string(writer, s), "xmlTextWriterWriteString")
         }
 
         try raw("<?xml version=\"1.0\"?>\r\n<list>\r\n")
@@ -56,16 +61,16 @@ extension Autoindex {
             try attribute("mtime", iso8601(e.mtime))
             if e.isFile { try attribute("size", String(e.size)) }
             try text(xmlSafeName(e.name))
-            try check(xmlTextWriterEndElement(writer), "xmlTextWriterEndElement")
+            try check(swhost_xml_end_element(writer), "xmlTextWriterEndElement")
             try raw("\r\n")
         }
         try raw("</list>\r\n")
-        try check(xmlTextWriterFlush(writer), "xmlTextWriterFlush")
-        xmlFreeTextWriter(writer)
+        try check(swhost_xml_flush(writer), "xmlTextWriterFlush")
+        swhost_xml_writer_free(writer)
         freed = true
-        guard let content = xmlBufferContent(buffer) else { return [] }
-        let n = Int(xmlBufferLength(buffer))
-        return Array(UnsafeBufferPointer(start: content, count: n))
+        guard let content = swhost_xml_buffer_content(buffer) else { return [] }
+        let n = Int(swhost_xml_buffer_length(buffer))
+        return Array(UnsafeBufferPointer(start: content, count: max(n, 0)))
     }
 
     /// `2026-11-22T01:02:03Z` (nginx's xml mtime, always UTC).

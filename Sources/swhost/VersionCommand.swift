@@ -1,6 +1,6 @@
 // swhost: command line.
 
-import CLibXML2
+import CLazyLibraries
 import CMagic
 import CPCRE2
 import CZlib
@@ -28,7 +28,9 @@ enum VersionCommand {
         let zlib = String(cString: zlibVersion())
         let magicNumber = Int(magic_version())
         let magic = "\(magicNumber / 100).\(magicNumber % 100)"
-        let xml = LIBXML_DOTTED_VERSION
+        // libxml2 loads on first use; -V loads it to report the version it would run with.
+        let xml = swhost_xml_version().map { String(cString: $0) }
+            ?? "not loadable (" + (swhost_lazy_error().map { String(cString: $0) } ?? "unknown error") + ")"
         var pcreBuffer = [UInt8](repeating: 0, count: 64)
         let pcre: String = pcreBuffer.withUnsafeMutableBytes { raw in
             guard pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), raw.baseAddress) > 0 else { return "unknown" }

@@ -1,3 +1,0 @@
-#include <libxml/xmlversion.h>
-#include <libxml/xmlwriter.h>
-#include <libxml/xmlsave.h>
