@@ -97,7 +97,7 @@ extension ConfigCompilerState {
             case "internal":
                 guard !isInternal else { throw duplicate(child) }
                 isInternal = true
-            case "fastcgi_pass", "cgi", "cgi_pass", "swift_handler":
+            case "fastcgi_pass", "cgi", "cgi_pass", "swift_handler", "stub_status":
                 if handlerDirective != nil { throw duplicate(child) }
                 handlerDirective = child.name
                 handler = try contentHandler(child)
@@ -150,6 +150,13 @@ extension ConfigCompilerState {
             let on = try DirectiveInput(directive: d, compiler: self).flag()
             return on ? .cgi(program: nil) : .staticFiles
         case "cgi_pass": return .cgi(program: prefixPath(args[0]))
+        case "stub_status":
+            // `stub_status on;` is the pre-1.7.5 spelling; nginx ignores the argument since.
+            let parameters = [SwiftHandlerParameter(key: "vhosts", value: "off")]
+            if let message = context.validateSwiftHandler?("status", parameters) {
+                throw ConfigDiagnostic(.emerg, message, at: d.location)
+            }
+            return .swift(name: "status", parameters: parameters)
         default:
             var parameters: [SwiftHandlerParameter] = []
             for p in args.dropFirst() {

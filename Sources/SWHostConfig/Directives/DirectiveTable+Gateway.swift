@@ -21,7 +21,18 @@ extension DirectiveTable {
         flag("fastcgi_buffering", \.fastcgiBuffering),
         ignored("fastcgi_buffers", .hsl, .exactly(2)),
         ignored("fastcgi_buffer_size", .hsl, .exactly(1)),
-        ignored("fastcgi_hide_header", .hsl, .exactly(1)),
+        make("fastcgi_hide_header", .hsl, .exactly(1), reset: { $0.fastcgiHideHeaders = [] }) { s, d throws(ConfigDiagnostic) in
+            s.fastcgiHideHeaders.insert(d[0].lowercased())
+        },
+        // Temporary-file and retry tuning: swhost spools request bodies itself and has one
+        // upstream per fastcgi_pass, so there is no next upstream to try.
+        ignored("fastcgi_temp_path", .hsl, .range(1...4)),
+        ignored("fastcgi_temp_file_write_size", .hsl, .exactly(1)),
+        ignored("fastcgi_max_temp_file_size", .hsl, .exactly(1)),
+        ignored("fastcgi_busy_buffers_size", .hsl, .exactly(1)),
+        ignored("fastcgi_next_upstream", .hsl, .atLeast(1)),
+        ignored("fastcgi_next_upstream_tries", .hsl, .exactly(1)),
+        ignored("fastcgi_next_upstream_timeout", .hsl, .exactly(1)),
         ignored("fastcgi_pass_header", .hsl, .exactly(1)),
         ignored("fastcgi_ignore_client_abort", .hsl, .flag),
 

@@ -128,5 +128,7 @@ enum DirectiveTable {
         structural("cgi", .location, .flag),
         structural("cgi_pass", .location, .exactly(1)),
         structural("swift_handler", .location, .atLeast(1)),
+        // nginx's stub_status: the built-in `status` handler with nginx's four lines only.
+        structural("stub_status", .location, .range(0...1)),
     ]
 }

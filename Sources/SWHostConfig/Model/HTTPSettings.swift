@@ -83,6 +83,27 @@ public struct HTTPSettings: Sendable, Hashable {
     public var underscoresInHeaders = false
     /// `merge_slashes` (http/server); default on.
     public var mergeSlashes = true
+    /// `keepalive_time`; default 1h: no new request on a connection older than this.
+    public var keepaliveTime: ConfigTime = .seconds(3600)
+    /// `lingering_close on|off|always`; default on.
+    public var lingeringClose: LingeringClose = .on
+    /// `lingering_time`; default 30s.
+    public var lingeringTime: ConfigTime = .seconds(30)
+    /// `lingering_timeout`; default 5s.
+    public var lingeringTimeout: ConfigTime = .seconds(5)
+
+    // MARK: redirects and logging of missing files
+    /// `absolute_redirect`; default on: redirects swhost issues carry scheme, host and port.
+    public var absoluteRedirect = true
+    /// `port_in_redirect`; default on.
+    public var portInRedirect = true
+    /// `server_name_in_redirect`; default off: the host comes from the request's `Host`.
+    public var serverNameInRedirect = false
+    /// `log_not_found`; default on: a missing file is logged at `error` level.
+    public var logNotFound = true
+    /// `satisfy all|any`; default all: `allow`/`deny` and `auth_basic` must both admit a request
+    /// (`any`: either is enough).
+    public var satisfy: Satisfy = .all
 
     // MARK: gzip
     /// `gzip`; default off.
@@ -132,6 +153,8 @@ public struct HTTPSettings: Sendable, Hashable {
     public var openFileCacheMinUses = 1
 
     // MARK: FastCGI
+    /// `fastcgi_hide_header`s (lowercased): response fields from the application not passed on.
+    public var fastcgiHideHeaders: Set<String> = []
     /// `fastcgi_param`s in order.
     public var fastcgiParams: [GatewayParam] = []
     /// `fastcgi_index`.

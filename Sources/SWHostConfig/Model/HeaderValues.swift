@@ -24,3 +24,9 @@ public enum Expires: Sendable, Hashable {
 
 /// `if_modified_since off | exact | before`.
 public enum IfModifiedSince: String, Sendable, Hashable { case off, exact, before }
+
+/// `satisfy`: how the `allow`/`deny` rules and `auth_basic` combine.
+public enum Satisfy: String, Sendable, Hashable { case all, any }
+
+/// `lingering_close`: `always` lingers after every response the client may still be sending to.
+public enum LingeringClose: String, Sendable, Hashable { case off, on, always }

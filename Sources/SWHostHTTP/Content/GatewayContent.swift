@@ -214,7 +214,9 @@ extension RequestProcessor {
         if let location = head.location {
             reply.headers.append(name: "Location", value: location.hasPrefix("/") ? absoluteLocation(location, state) : location)
         }
-        for (name, value) in head.headers {
+        // fastcgi_hide_header: the location's FastCGI application's fields not to pass on.
+        let hidden: Set<String> = if case .fastcgi = state.location.handler { state.settings.fastcgiHideHeaders } else { [] }
+        for (name, value) in head.headers where hidden.isEmpty || !hidden.contains(name.lowercased()) {
             reply.headers.append(name: name, value: value)
         }
         if let complete = response.completeBody, complete.readableBytes > 0 {

@@ -19,18 +19,26 @@ extension RequestProcessor {
                 userFile = limit.authBasicUserFile
             }
         }
-        if let rule = firstMatchingRule(rules, state), rule.action == .deny {
-            state.log(.error, "access forbidden by rule")
-            finish(state, Reply(status: 403))
+        // `satisfy any`: an `allow` admits without a password, and a `deny` still lets a valid
+        // password through (nginx's access_code: a 401 from auth_basic outranks the 403).
+        let satisfyAny = state.settings.satisfy == .any
+        let rule = firstMatchingRule(rules, state)
+        if satisfyAny, rule?.action == .allow {
+            runContentPhase(state)
+            return
+        }
+        let denied = rule?.action == .deny
+        if denied, !satisfyAny {
+            forbid(state)
             return
         }
         guard let realmTemplate = realm else {
-            runContentPhase(state)
+            denied ? forbid(state) : runContentPhase(state)
             return
         }
         let realmValue = state.render(realmTemplate)
         guard realmValue != "off", let userFile else {
-            runContentPhase(state)
+            denied ? forbid(state) : runContentPhase(state)
             return
         }
         guard let header = state.request.headers.first("authorization"),
@@ -67,6 +75,11 @@ extension RequestProcessor {
                 self.finish(state, Reply(status: 500))
             }
         }
+    }
+
+    private func forbid(_ state: RequestState) {
+        state.log(.error, "access forbidden by rule")
+        finish(state, Reply(status: 403))
     }
 
     private func unauthorized(_ realm: String) -> Reply {

@@ -112,14 +112,22 @@ extension RequestProcessor {
         return reply
     }
 
-    /// Makes a relative redirect absolute with scheme, host and port, as nginx does with its
-    /// defaults (`absolute_redirect on`, `server_name_in_redirect off`, `port_in_redirect on`).
+    /// Makes a relative redirect absolute with scheme, host and port, as nginx's header filter
+    /// does: the host from `Host` (or the server's first name with `server_name_in_redirect on`),
+    /// the port unless it is 80 or `port_in_redirect off`; left relative with
+    /// `absolute_redirect off`.
     func absoluteLocation(_ target: String, _ state: RequestState) -> String {
         guard target.hasPrefix("/") else { return target }
-        let port = state.request.connection.localPort
-        let host = state.hostVariable
+        let settings = state.settings
+        guard settings.absoluteRedirect else { return target }
+        var host = state.hostVariable
+        if settings.serverNameInRedirect, case let name = state.server.primaryName, !name.isEmpty, !name.hasPrefix("~") {
+            host = name
+        }
         let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        return port == 80 ? "http://\(hostPart)\(target)" : "http://\(hostPart):\(port)\(target)"
+        let port = state.request.connection.localPort
+        guard settings.portInRedirect, port != 80 else { return "http://\(hostPart)\(target)" }
+        return "http://\(hostPart):\(port)\(target)"
     }
 
     /// nginx's `if` conditions.

@@ -185,7 +185,7 @@ extension RequestProcessor {
         let full = path.root.hasSuffix("/") && path.path.hasPrefix("/") ? path.root + path.path.dropFirst() : path.root + path.path
         switch resolution {
         case .notFound:
-            state.log(.error, "open() \"\(full)\" failed (2: No such file or directory)")
+            if state.settings.logNotFound { state.log(.error, "open() \"\(full)\" failed (2: No such file or directory)") }
             finish(state, Reply(status: 404))
         case .forbidden:
             state.log(.error, "open() \"\(full)\" failed (13: Permission denied)")
@@ -200,7 +200,7 @@ extension RequestProcessor {
             finish(state, Reply(status: 500))
         case .file:
             // A file where a directory was expected (`/file.txt/`): ENOTDIR, a 404.
-            state.log(.error, "open() \"\(full)\" failed (20: Not a directory)")
+            if state.settings.logNotFound { state.log(.error, "open() \"\(full)\" failed (20: Not a directory)") }
             finish(state, Reply(status: 404))
         case .directory:
             finish(state, Reply(status: 500))

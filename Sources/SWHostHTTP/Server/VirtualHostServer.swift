@@ -84,7 +84,12 @@ public final class VirtualHostServer: Sendable {
             tcpNodelay: settings.tcpNodelay,
             serverTokens: settings.serverTokens,
             serverName: "swhost",
-            serverVersion: version
+            serverVersion: version,
+            lingeringClose: settings.lingeringClose != .off,
+            lingeringTime: .milliseconds(settings.lingeringTime.milliseconds),
+            lingeringTimeout: .milliseconds(settings.lingeringTimeout.milliseconds),
+            lingeringAlways: settings.lingeringClose == .always,
+            keepaliveTime: .milliseconds(settings.keepaliveTime.milliseconds)
         )
     }
 

@@ -42,6 +42,12 @@ public struct ConnectionConfiguration: Sendable {
     /// shut down only the write side and discard input for a while, so unread bytes do not make
     /// the kernel reset the connection before the client has read the response.
     public var lingeringClose: Bool
+    /// `lingering_close always`: linger after every response that closes the connection, not only
+    /// when the client may still be sending.
+    public var lingeringAlways: Bool
+    /// `keepalive_time` (1h): a connection older than this gets `Connection: close` on its next
+    /// response, however busy it is.
+    public var keepaliveTime: TimeAmount
     /// `lingering_time` (30s): the longest the discarding goes on.
     public var lingeringTime: TimeAmount
     /// `lingering_timeout` (5s): the longest wait for more input while discarding.
@@ -64,7 +70,9 @@ public struct ConnectionConfiguration: Sendable {
         maximumBufferedInput: Int = 64 * 1024,
         lingeringClose: Bool = true,
         lingeringTime: TimeAmount = .seconds(30),
-        lingeringTimeout: TimeAmount = .seconds(5)
+        lingeringTimeout: TimeAmount = .seconds(5),
+        lingeringAlways: Bool = false,
+        keepaliveTime: TimeAmount = .hours(1)
     ) {
         self.headerLimits = headerLimits
         self.clientHeaderTimeout = clientHeaderTimeout
@@ -83,6 +91,8 @@ public struct ConnectionConfiguration: Sendable {
         self.lingeringClose = lingeringClose
         self.lingeringTime = lingeringTime
         self.lingeringTimeout = lingeringTimeout
+        self.lingeringAlways = lingeringAlways
+        self.keepaliveTime = keepaliveTime
     }
 
     /// `swhost/0.1.0` or `swhost`, per `serverTokens`.

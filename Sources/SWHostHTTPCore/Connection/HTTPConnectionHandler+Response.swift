@@ -21,6 +21,7 @@ extension HTTPConnectionHandler {
         let suppressBody = response.isHead || head.forbidsBody
         var keepAlive = request.keepAlive && !head.closeConnection && !quiescing && configuration.keepaliveTimeout > .zero
             && requestCount < configuration.keepaliveRequests && bodyCanBeDrained(request)
+            && context.eventLoop.now - acceptedAt < configuration.keepaliveTime
         let framing: Framing
         if head.forbidsBody {
             framing = .none

@@ -70,6 +70,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     var watchdog: Scheduled<Void>?
     var watchdogDeadline: NIODeadline?
     var lingerDeadline = NIODeadline.distantFuture
+    /// When the connection was accepted (`keepalive_time`).
+    var acceptedAt = NIODeadline.now()
 
     init(configuration: ConnectionConfiguration, responder: any HTTPResponder, listenerTag: Int, counters: ConnectionCounters) {
         self.configuration = configuration
@@ -96,6 +98,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func connectionStarted(context: ChannelHandlerContext) {
         guard connectionID == 0 else { return }
         connectionID = counters.accepted()
+        acceptedAt = context.eventLoop.now
         if let a = context.channel.localAddress {
             localAddress = a.ipAddress ?? ""
             localPort = a.port ?? 0
@@ -351,7 +354,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func closeAfterResponse() {
         guard context != nil, state != .closed else { return }
         let maySend = !body.finished || input.readableBytes > 0
-        guard configuration.lingeringClose, maySend else {
+        guard configuration.lingeringClose, maySend || configuration.lingeringAlways else {
             close()
             return
         }

@@ -1,0 +1,85 @@
+// End-to-end: nginx core directives whose effect is not a response nginx can be diffed against
+// (log lines, connection lifetime, the stub_status page) and fastcgi_hide_header with php-fpm.
+
+import Foundation
+import SWHostTesting
+import Testing
+
+private let compatServer = SharedServer {
+    try E2EServer(
+        name: "compat",
+        http: """
+            server {
+                listen 127.0.0.1:{PORT};
+                server_name localhost;
+                root www;
+                keepalive_time 1s;
+                location /quiet/ { log_not_found off; }
+                location = /basic_status { stub_status; }
+                location = /old_status { stub_status on; }
+            }
+            """,
+        files: ["www/index.html": "index\n"])
+}
+
+@Suite(.serialized) struct CompatDirectiveTests {
+    var s: E2EServer { get throws { try compatServer.get() } }
+
+    @Test func logNotFoundOffKeepsMissingFilesOutOfTheErrorLog() throws {
+        let server = try s
+        #expect(try server.get("/quiet/missing-quiet.txt").status == 404)
+        #expect(try server.get("/loud/missing-loud.txt").status == 404)
+        #expect(eventually { server.errorLog.contains("/loud/missing-loud.txt\" failed (2: No such file or directory)") })
+        #expect(!server.errorLog.contains("missing-quiet.txt"))
+    }
+
+    /// nginx's four lines, nothing else: parsers written for nginx (monitoring agents) read them.
+    @Test(arguments: ["/basic_status", "/old_status"])
+    func stubStatusIsNginxsPage(path: String) throws {
+        let r = try s.get(path)
+        #expect(r.status == 200)
+        #expect(r.header("Content-Type") == "text/plain")
+        let lines = r.bodyString.split(separator: "\n", omittingEmptySubsequences: false)
+        try #require(lines.count == 5, "\(r.bodyString)")
+        #expect(lines[0].hasPrefix("Active connections: ") && lines[0].hasSuffix(" "))
+        #expect(lines[1] == "server accepts handled requests")
+        let counts = lines[2].split(separator: " ").compactMap { Int($0) }
+        #expect(counts.count == 3 && counts[0] >= 1 && counts[2] >= 1)
+        #expect(lines[3].hasPrefix("Reading: ") && lines[3].contains(" Writing: ") && lines[3].contains(" Waiting: "))
+        #expect(lines[4].isEmpty)
+    }
+
+    @Test func keepaliveTimeClosesAnOldConnectionAfterItsNextResponse() throws {
+        let c = try s.client()
+        defer { c.close() }
+        let first = try c.request(method: "GET", path: "/index.html")
+        #expect(first.header("Connection") == "keep-alive")
+        Thread.sleep(forTimeInterval: 1.3)
+        let second = try c.request(method: "GET", path: "/index.html")
+        #expect(second.status == 200)
+        #expect(second.header("Connection") == "close")
+    }
+
+    @Test func fastcgiHideHeaderDropsTheApplicationsFields() throws {
+        let fixture = try GatewayFixture(extraServer: """
+            location ^~ /hidden/ {
+                fastcgi_pass unix:run/php.sock;
+                include /etc/nginx/fastcgi_params;
+                fastcgi_param SCRIPT_FILENAME $document_root/headers.php;
+                fastcgi_hide_header X-Powered-By;
+                fastcgi_hide_header x-secret;
+            }
+            """) { try $0.startPHPFPM() }
+        defer { fixture.tearDown() }
+        let plain = try fixture.get("/headers.php")
+        #expect(plain.status == 200)
+        #expect(plain.headers["X-Secret"] == "hidden")
+        #expect(plain.headers["X-Powered-By"]?.hasPrefix("PHP/") == true)
+        let hidden = try fixture.get("/hidden/headers.php")
+        #expect(hidden.status == 200)
+        #expect(hidden.bodyString == "headers\n")
+        #expect(hidden.headers["X-Custom"] == "kept")
+        #expect(hidden.headers["X-Secret"] == nil)
+        #expect(hidden.headers["X-Powered-By"] == nil)
+    }
+}
