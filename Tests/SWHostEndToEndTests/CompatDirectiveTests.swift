@@ -82,4 +82,33 @@ private let compatServer = SharedServer {
         #expect(hidden.headers["X-Secret"] == nil)
         #expect(hidden.headers["X-Powered-By"] == nil)
     }
+
+    /// nginx's default passes an application's own 404 page through even where `error_page 404`
+    /// is set; `fastcgi_intercept_errors on` replaces it with the error page.
+    @Test func fastcgiErrorsPassThroughUnlessIntercepted() throws {
+        let fixture = try GatewayFixture(extraServer: """
+            error_page 404 /err404.html;
+            location ^~ /pass/ {
+                fastcgi_pass unix:run/php.sock;
+                include /etc/nginx/fastcgi_params;
+                fastcgi_param SCRIPT_FILENAME $document_root/notfound.php;
+            }
+            location ^~ /icept/ {
+                fastcgi_pass unix:run/php.sock;
+                include /etc/nginx/fastcgi_params;
+                fastcgi_param SCRIPT_FILENAME $document_root/notfound.php;
+                fastcgi_intercept_errors on;
+            }
+            """) { try $0.startPHPFPM() }
+        defer { fixture.tearDown() }
+        try fixture.prefix.write("www/err404.html", "the site's error page\n")
+        let passed = try fixture.get("/pass/x")
+        #expect(passed.status == 404)
+        #expect(passed.bodyString == "custom not found\n")
+        let intercepted = try fixture.get("/icept/x")
+        #expect(intercepted.status == 404)
+        #expect(intercepted.bodyString == "the site's error page\n")
+        // swhost's own 404 (no such file) still gets the error page.
+        #expect(try fixture.get("/no-such-file.txt").bodyString == "the site's error page\n")
+    }
 }

@@ -45,6 +45,7 @@ extension DirectiveTable {
             s.cgiInterpreters[String(d[0].dropFirst()).lowercased()] = d[1]
         },
         time("cgi_read_timeout", \.cgiReadTimeout),
+        flag("cgi_intercept_errors", \.cgiInterceptErrors),
         number("cgi_max_processes", \.cgiMaxProcesses),
         make("cgi_path", .hsl, .exactly(1)) { s, d throws(ConfigDiagnostic) in s.cgiPath = d[0] },
 

@@ -169,8 +169,11 @@ public struct HTTPSettings: Sendable, Hashable {
     public var fastcgiSendTimeout: ConfigTime = .seconds(60)
     /// `fastcgi_keep_conn`; default off.
     public var fastcgiKeepConn = false
-    /// `fastcgi_intercept_errors`; default off.
+    /// `fastcgi_intercept_errors`; default off: an application's own error responses (status
+    /// 300 and up) reach the client as it sent them; on, those with an `error_page` are replaced.
     public var fastcgiInterceptErrors = false
+    /// `cgi_intercept_errors` (swhost; default off): `fastcgi_intercept_errors` for CGI scripts.
+    public var cgiInterceptErrors = false
     /// `fastcgi_buffering` (accepted); default on.
     public var fastcgiBuffering = true
 

@@ -210,6 +210,7 @@ extension RequestProcessor {
             return
         }
         var reply = Reply(status: head.effectiveStatus)
+        reply.fromGateway = true
         reply.contentType = head.contentType
         if let location = head.location {
             reply.headers.append(name: "Location", value: location.hasPrefix("/") ? absoluteLocation(location, state) : location)

@@ -12,6 +12,15 @@ extension RequestProcessor {
         guard !state.errorPageUsed, reply.status >= 300,
               let page = state.settings.errorPages.first(where: { $0.codes.contains(reply.status) })
         else { return false }
+        if reply.fromGateway {
+            // An application's own error page goes through unless the location intercepts.
+            let intercepts = switch state.location.handler {
+            case .fastcgi: state.settings.fastcgiInterceptErrors
+            case .cgi: state.settings.cgiInterceptErrors
+            default: false
+            }
+            guard intercepts else { return false }
+        }
         state.errorPageUsed = true
         switch page.response {
         case .original: state.errorPageStatus = reply.status

@@ -30,6 +30,9 @@ struct Reply {
     var cachedHead: StaticHead?
     /// A static file's reply whose head may be cached once built (no cached head was found).
     var headCacheable = false
+    /// The response came from a CGI script or FastCGI application: `error_page` replaces it only
+    /// with `fastcgi_intercept_errors on` / `cgi_intercept_errors on`, as nginx.
+    var fromGateway = false
     /// The body is the file's gzip variant from the per-version cache (the gzip filter's doing).
     var isCachedGzipVariant = false
 
