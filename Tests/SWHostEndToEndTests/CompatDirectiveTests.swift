@@ -17,6 +17,13 @@ private let compatServer = SharedServer {
                 location /quiet/ { log_not_found off; }
                 location = /basic_status { stub_status; }
                 location = /old_status { stub_status on; }
+                location = /tok { return 200 "[$http_x_my_token]"; }
+            }
+            server {
+                listen 127.0.0.1:{PORT};
+                server_name under.test;
+                underscores_in_headers on;
+                location = /tok { return 200 "[$http_x_my_token]"; }
             }
             """,
         files: ["www/index.html": "index\n"])
@@ -110,5 +117,20 @@ private let compatServer = SharedServer {
         #expect(intercepted.bodyString == "the site's error page\n")
         // swhost's own 404 (no such file) still gets the error page.
         #expect(try fixture.get("/no-such-file.txt").bodyString == "the site's error page\n")
+    }
+
+    @Test func underscoresInHeadersOnMakesSuchFieldsVisible() throws {
+        let server = try s
+        let token = ("X_My_Token", "abc")
+        #expect(try server.get("/tok", [token]).bodyString == "[]")
+        #expect(try server.get("/tok", host: "under.test", [token]).bodyString == "[abc]")
+        // The dash spelling is the same variable either way.
+        #expect(try server.get("/tok", host: "under.test", [("X-My-Token", "dash")]).bodyString == "[dash]")
+
+        let fixture = try GatewayFixture(extraServer: "underscores_in_headers on;")
+        defer { fixture.tearDown() }
+        let env = try fixture.get("/cgi-bin/env.py", headers: [token])
+        #expect(env.status == 200)
+        #expect(env.bodyString.contains("HTTP_X_MY_TOKEN=abc\n"))
     }
 }

@@ -45,13 +45,17 @@ enum GatewayEnvironment {
     /// passed (httpoxy: `HTTP_PROXY` would be taken for a proxy setting), only a `cgi_param` can set it.
     static func appendHeaders(_ env: inout [(name: String, value: String)], _ state: RequestState, skipExisting: Bool) {
         var seen: Set<String> = []
-        for (name, _) in state.request.headers {
-            let key = cgiName(name)
-            guard key != "HTTP_CONTENT_TYPE", key != "HTTP_CONTENT_LENGTH", key != "HTTP_PROXY",
-                  seen.insert(key).inserted else { continue }
-            if skipExisting, env.contains(where: { $0.name == key }) { continue }
-            let values = state.request.headers.all(name)
-            env.append((key, values.joined(separator: name.lowercased() == "cookie" ? "; " : ", ")))
+        // Fields with `_` in their names only under `underscores_in_headers on` (nginx).
+        let lists = state.settings.underscoresInHeaders ? [state.request.headers, state.request.underscoreHeaders] : [state.request.headers]
+        for list in lists {
+            for (name, _) in list {
+                let key = cgiName(name)
+                guard key != "HTTP_CONTENT_TYPE", key != "HTTP_CONTENT_LENGTH", key != "HTTP_PROXY",
+                      seen.insert(key).inserted else { continue }
+                if skipExisting, env.contains(where: { $0.name == key }) { continue }
+                let values = list.all(name)
+                env.append((key, values.joined(separator: name.lowercased() == "cookie" ? "; " : ", ")))
+            }
         }
     }
 

@@ -13,13 +13,33 @@ extension RequestState {
     func value(of name: VariableName) -> String? {
         switch name {
         case .builtin(let n): builtin(n)
-        case .httpHeader(let header): request.headers.joinedValues(header, separator: header == "cookie" ? "; " : ", ")
+        case .httpHeader(let header):
+            request.headers.joinedValues(header, separator: header == "cookie" ? "; " : ", ") ?? underscoreHeaderValue(header)
         case .sentHTTPHeader(let header): sentHeaders.first(header)
         case .argument(let arg): Self.argument(arg, in: args)
         case .cookie(let cookie): Self.cookie(cookie, in: request.headers.all("cookie"))
         case .capture(let index): captures?[index].map(String.init)
         case .user(let n): userVariables[n] ?? serverCaptures?[name: n].map(String.init)
         }
+    }
+
+    /// `$http_NAME` from fields whose names hold `_`, visible only with `underscores_in_headers on`
+    /// (nginx compares names with `-` and `_` alike: `X_Token` and `X-Token` are `$http_x_token`).
+    private func underscoreHeaderValue(_ header: String) -> String? {
+        guard settings.underscoresInHeaders, !request.underscoreHeaders.isEmpty else { return nil }
+        let wanted = Self.variableSpelling(header)
+        var values: [String] = []
+        for (name, value) in request.underscoreHeaders where Self.variableSpelling(name) == wanted {
+            values.append(value)
+        }
+        return values.isEmpty ? nil : values.joined(separator: ", ")
+    }
+
+    /// A header name as a variable suffix: lowercase, `-` as `_`.
+    static func variableSpelling(_ name: String) -> String {
+        String(decoding: name.utf8.map { b in
+            b == UInt8(ascii: "-") ? UInt8(ascii: "_") : (b >= 0x41 && b <= 0x5A ? b + 32 : b)
+        }, as: UTF8.self)
     }
 
     /// Renders a config template against this request.
