@@ -65,7 +65,8 @@ enum ServeCommand {
         case .auto: System.coreCount
         case .count(let n): n
         }
-        let server = VirtualHostServer(runtime: runtime, threads: threads)
+        // Without worker processes, each event loop stands for a worker.
+        let server = VirtualHostServer(runtime: runtime, threads: threads, maxConnections: main.workerConnections * threads)
         publishStatus(of: server)
         let started = DispatchSemaphore(value: 0)
         let failure = NIOLockedValueBox<ConfigDiagnostic?>(nil)

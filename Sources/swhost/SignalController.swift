@@ -142,6 +142,7 @@ final class SignalController: @unchecked Sendable {
             return
         }
         server.replaceRuntime(HTTPRuntime(config: http, prefix: paths.prefix, mainErrorLog: errorLog, serverVersion: VersionCommand.version))
+        server.setMaxConnections(loaded.compiled.main.workerConnections * Array(server.group.makeIterator()).count)
         generation += 1
         errorLog.log(.notice, "configuration generation \(generation) applied")
     }

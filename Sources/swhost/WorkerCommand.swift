@@ -84,7 +84,7 @@ enum WorkerCommand {
         }
         // A trapping Swift handler ends this worker; its last words name the invocations.
         SwiftHandlerCrashReport.install(errorLog: errorLog)
-        let server = VirtualHostServer(runtime: runtime, threads: 1)
+        let server = VirtualHostServer(runtime: runtime, threads: 1, maxConnections: main.workerConnections)
         // The whole server's status counters, in the master's shared region.
         if let fd = handoff.countersDescriptor, !VirtualHostCounters.shared.attach(descriptor: fd) {
             errorLog.log(.alert, "unusable shared status counters from the master; this worker counts alone")

@@ -133,4 +133,37 @@ private let compatServer = SharedServer {
         #expect(env.status == 200)
         #expect(env.bodyString.contains("HTTP_X_MY_TOKEN=abc\n"))
     }
+
+    /// `worker_connections`: a worker holds at most that many client connections; the next is
+    /// closed at once with nginx's alert, and a freed slot is usable again.
+    @Test func workerConnectionsCapsOpenConnections() throws {
+        let port = try FreePort.allocate()
+        let prefix = try TestPrefix(name: "swhost-workerconns")
+        defer { prefix.cleanup() }
+        try prefix.write("etc/swhost.conf", """
+            worker_processes 1;
+            pid run/swhost.pid;
+            error_log logs/error.log notice;
+            events { worker_connections 3; }
+            http {
+                access_log off;
+                server { listen 127.0.0.1:\(port); location / { return 200 "ok"; } }
+            }
+            """)
+        let server = try startPool(prefix: prefix, port: port, workers: 1)
+        defer { server.stop() }
+        var held: [RawHTTPClient] = []
+        defer { for c in held { c.close() } }
+        for _ in 0..<3 {
+            let c = try RawHTTPClient(port: port)
+            #expect(try c.request(path: "/").bodyString == "ok")
+            held.append(c)
+        }
+        let extra = try RawHTTPClient(port: port)
+        defer { extra.close() }
+        #expect(extra.isClosedByPeer(within: .seconds(2)))
+        #expect(eventually { prefix.read("logs/error.log").contains("[alert]") && prefix.read("logs/error.log").contains("3 worker_connections are not enough") })
+        held.removeLast().close()
+        #expect(eventually { fetchBody(port: port) == "ok" })
+    }
 }

@@ -21,12 +21,22 @@ public final class VirtualHostServer: Sendable {
 
     /// - Parameters:
     ///   - threads: event-loop threads in this process.
-    public init(runtime: HTTPRuntime, threads: Int) {
+    ///   - maxConnections: client connections open at once in this process (`worker_connections`,
+    ///     times the event loops of a single-process server); more are closed with an `[alert]`.
+    public init(runtime: HTTPRuntime, threads: Int, maxConnections: Int = .max) {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         self.threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
         self.responder = SwappableResponder(RequestProcessor(runtime: runtime, threadPool: threadPool))
-        self.server = HTTPServer(group: group, responder: responder)
+        let responder = self.responder
+        self.server = HTTPServer(group: group, responder: responder, connectionLimit: maxConnections) { limit in
+            responder.processor.runtime.mainErrorLog.log(.alert, "\(limit) worker_connections are not enough")
+        }
+    }
+
+    /// Changes the connection limit (single-process reload).
+    public func setMaxConnections(_ limit: Int) {
+        server.setConnectionLimit(limit)
     }
 
     /// Answers new requests with `runtime` (same listeners; connections stay open).

@@ -1,5 +1,8 @@
 // swhost: HTTP transport.
 
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import NIOCore
 import NIOPosix
@@ -26,11 +29,24 @@ public final class HTTPServer: Sendable {
     }
 
     private let registry = Mutex(Registry())
+    /// Most connections open at once (`worker_connections`); more are closed as they arrive.
+    private let connectionLimit: Atomic<Int>
+    /// Told the limit when a connection is refused for it, at most once a second.
+    private let onConnectionLimit: (@Sendable (Int) -> Void)?
+    private let lastLimitReport = Atomic<Int>(0)
 
-    public init(group: any EventLoopGroup, responder: any HTTPResponder, counters: ConnectionCounters = ConnectionCounters()) {
+    public init(group: any EventLoopGroup, responder: any HTTPResponder, counters: ConnectionCounters = ConnectionCounters(),
+                connectionLimit: Int = .max, onConnectionLimit: (@Sendable (Int) -> Void)? = nil) {
         self.group = group
         self.responder = responder
         self.counters = counters
+        self.connectionLimit = Atomic(max(1, connectionLimit))
+        self.onConnectionLimit = onConnectionLimit
+    }
+
+    /// Changes the connection limit for connections accepted from now on (a reload).
+    public func setConnectionLimit(_ limit: Int) {
+        connectionLimit.store(max(1, limit), ordering: .relaxed)
     }
 
     /// A listener that is accepting.
@@ -109,14 +125,26 @@ public final class HTTPServer: Sendable {
             }
     }
 
+    private func reportLimit(_ limit: Int) {
+        guard let onConnectionLimit else { return }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let second = Int(now.tv_sec)
+        if lastLimitReport.exchange(second, ordering: .relaxed) != second { onConnectionLimit(limit) }
+    }
+
     /// Sets up one accepted connection (exposed for tests with `EmbeddedChannel`).
     func adopt(_ channel: any Channel, configuration: ConnectionConfiguration, tag: Int) throws {
-        let accepted = registry.withLock { r -> Bool in
+        let limit = connectionLimit.load(ordering: .relaxed)
+        let accepted = registry.withLock { r -> Bool? in
             if r.quiescing { return false }
+            // nginx: "N worker_connections are not enough", and the new connection is closed.
+            if r.connections.count >= limit { return nil }
             r.connections[ObjectIdentifier(channel)] = channel
             return true
         }
-        guard accepted else {
+        guard accepted == true else {
+            if accepted == nil { reportLimit(limit) }
             channel.close(promise: nil)
             return
         }
