@@ -83,7 +83,7 @@ extension RequestProcessor {
         }
         if eligible {
             vary = state.settings.gzipVary
-            if gzipAllowedForRequest(state) {
+            if gzipAllowedForRequest(state, reply) {
                 compress(&reply, state)
             }
         }
@@ -184,9 +184,11 @@ extension RequestProcessor {
     }
 
     /// nginx's `ngx_http_gzip_ok`: the request's side (Accept-Encoding, `gzip_http_version`,
-    /// `gzip_disable`). A refusal here still leaves `Vary` on an eligible response.
-    func gzipAllowedForRequest(_ state: RequestState) -> Bool {
+    /// `gzip_proxied` for requests with `Via`, `gzip_disable`). A refusal here still leaves `Vary`
+    /// on an eligible response.
+    func gzipAllowedForRequest(_ state: RequestState, _ reply: Reply) -> Bool {
         guard clientAcceptsGzip(state) else { return false }
+        if state.request.headers.first("via") != nil, !proxiedGzipAllowed(reply, state) { return false }
         let version = state.request.version.major * 10 + state.request.version.minor
         guard version >= state.settings.gzipHTTPVersion else { return false }
         if !state.settings.gzipDisable.isEmpty {

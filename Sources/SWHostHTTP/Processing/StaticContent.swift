@@ -262,7 +262,7 @@ extension RequestProcessor {
         }
         if !cacheable {
             let mode: SWHostStatic.GzipStatic.Mode = state.settings.gzipStatic == .always ? .always : .on
-            let accepts = gzipAllowedForRequest(state)
+            let accepts = gzipAllowedForRequest(state, reply)
             let (root, path) = fileLocation(for: state.uri, state)
             // `on` looks for the .gz even when the client refuses it: its existence alone makes
             // the response vary (ngx_http_gzip_static_handler sets r->gzip_vary), `always` never.
