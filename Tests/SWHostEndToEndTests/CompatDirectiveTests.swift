@@ -9,11 +9,13 @@ private let compatServer = SharedServer {
     try E2EServer(
         name: "compat",
         http: """
+            log_format ids '$request_id $request_id $uri';
             server {
                 listen 127.0.0.1:{PORT};
                 server_name localhost;
                 root www;
                 keepalive_time 1s;
+                access_log logs/ids.log ids;
                 location /quiet/ { log_not_found off; }
                 location = /basic_status { stub_status; }
                 location = /old_status { stub_status on; }
@@ -165,5 +167,25 @@ private let compatServer = SharedServer {
         #expect(eventually { prefix.read("logs/error.log").contains("[alert]") && prefix.read("logs/error.log").contains("3 worker_connections are not enough") })
         held.removeLast().close()
         #expect(eventually { fetchBody(port: port) == "ok" })
+    }
+
+    /// `$request_id`: 32 hex digits, the same wherever a request uses it, new for each request.
+    @Test func requestIDIsRandomHexFixedPerRequest() throws {
+        let server = try s
+        _ = try server.get("/index.html?id=1")
+        _ = try server.get("/index.html?id=2")
+        var lines: [[Substring]] = []
+        #expect(eventually {
+            lines = server.prefix.read("logs/ids.log").split(separator: "\n").map { $0.split(separator: " ") }
+            return lines.count >= 2
+        })
+        try #require(lines.count >= 2)
+        let hex = Set("0123456789abcdef")
+        for fields in lines.suffix(2) {
+            try #require(fields.count == 3)
+            #expect(fields[0].count == 32 && fields[0].allSatisfy(hex.contains))
+            #expect(fields[0] == fields[1])
+        }
+        #expect(lines[lines.count - 1][0] != lines[lines.count - 2][0])
     }
 }

@@ -11,7 +11,7 @@ import Glibc
 #endif
 
 private let logConfig = """
-    log_format plain '$request|$status|$uri|$args|$is_args|$remote_user|$http_referer|$http_user_agent|$request_method|$server_protocol|$host|$server_name|$server_port|$document_root|$request_filename|$arg_q|$cookie_c|$sent_http_content_type|$http_x_missing';
+    log_format plain '$request|$status|$uri|$args|$is_args|$remote_user|$http_referer|$http_user_agent|$request_method|$server_protocol|$host|$server_name|$server_port|$document_root|$request_filename|$arg_q|$cookie_c|$sent_http_content_type|$http_x_missing|$request_length|$request_completion|$proxy_add_x_forwarded_for';
     log_format json escape=json '{"r":"$request","s":$status,"ua":"$http_user_agent","u":"$remote_user","a":"$args"}';
     server {
         listen 127.0.0.1:{PORT};
@@ -39,7 +39,7 @@ private let logNginx = SharedServer {
 
 private let requests: [(String, [(String, String)])] = [
     ("/a.txt?q=1&x=%20y", [("User-Agent", "agent \"quoted\" \\ back"), ("Referer", "http://r/"), ("Cookie", "a=1; c=two")]),
-    ("/missing", []),
+    ("/missing", [("X-Forwarded-For", "203.0.113.7, 198.51.100.2")]),
     ("/ret", [("User-Agent", "tab\there \u{e9}")]),
     ("/rw/z?k=v", []),
     ("/auth/s.txt", [("Authorization", "Basic " + Data("user:pw".utf8).base64EncodedString())]),

@@ -23,6 +23,8 @@ public struct BuiltinVariable: Sendable, Hashable, CustomStringConvertible, Expr
         case msec, timeLocal = "time_local", timeISO8601 = "time_iso8601"
         case fastcgiScriptName = "fastcgi_script_name", fastcgiPathInfo = "fastcgi_path_info"
         case limitRate = "limit_rate"
+        case requestID = "request_id", requestCompletion = "request_completion"
+        case proxyAddXForwardedFor = "proxy_add_x_forwarded_for"
         case other
     }
 

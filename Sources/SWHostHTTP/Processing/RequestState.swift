@@ -49,6 +49,8 @@ final class RequestState: @unchecked Sendable {
     var errorPageStatus: Int?
     /// `$remote_user` after auth_basic.
     var remoteUser: String?
+    /// `$request_id`, made on first use.
+    var requestID: String?
     /// Filled when the response is done, for the access log.
     var sentStatus = 0
     var sentHeaders = HTTPHeaderList()

@@ -84,7 +84,8 @@ extension RequestState {
         case .status: return sentStatus == 0 ? nil : Self.threeDigits(sentStatus)
         case .bodyBytesSent: return String(completion?.bodyBytes ?? 0)
         case .bytesSent: return String(completion?.totalBytes ?? 0)
-        case .requestLength: return nil
+        // The head as received, plus a declared body (a chunked body's framing is not counted).
+        case .requestLength: return String(connection.headLength + Int(request.bodyContentLength ?? 0))
         case .requestTime: return requestTime
         case .msec: return LogTime.now().msec
         case .timeLocal: return LogTime.now().timeLocal
@@ -92,8 +93,32 @@ extension RequestState {
         case .fastcgiScriptName: return fastcgiSplit.script
         case .fastcgiPathInfo: return fastcgiSplit.pathInfo
         case .limitRate: return "0"
+        case .requestID: return ensureRequestID()
+        case .requestCompletion: return completion?.completed == true ? "OK" : ""
+        case .proxyAddXForwardedFor:
+            return request.headers.joinedValues("x-forwarded-for", separator: ", ").map { $0 + ", " + connection.remoteAddress }
+                ?? connection.remoteAddress
         case .other: return userVariables[variable.name]
         }
+    }
+
+    /// `$request_id`: 16 random bytes in hex, fixed for the request once used (nginx's format).
+    private func ensureRequestID() -> String {
+        if let requestID { return requestID }
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(32)
+        for _ in 0..<2 {
+            var word = generator.next() as UInt64
+            for _ in 0..<16 {
+                text.append(digits[Int(word & 0xF)])
+                word >>= 4
+            }
+        }
+        let id = String(decoding: text, as: UTF8.self)
+        requestID = id
+        return id
     }
 
     /// `$host`: the request line's host, else `Host`, else the server name (lower-case, no port).

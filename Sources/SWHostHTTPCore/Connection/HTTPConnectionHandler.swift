@@ -261,12 +261,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             case .success(let head):
                 input.moveReaderIndex(forwardBy: length)
                 parser.reset()
-                return startRequest(head)
+                return startRequest(head, length: length)
             }
         }
     }
 
-    private func startRequest(_ head: RequestHead) -> Bool {
+    private func startRequest(_ head: RequestHead, length: Int) -> Bool {
         guard let context else { return false }
         let uri: NormalizedURI
         do {
@@ -284,7 +284,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             connectionID: connectionID, requestNumber: requestCount,
             remoteAddress: remoteAddress, remotePort: remotePort,
             localAddress: localAddress, localPort: localPort,
-            listenerTag: listenerTag, startTimeMicroseconds: requestStart
+            listenerTag: listenerTag, startTimeMicroseconds: requestStart, headLength: length
         )
         let loop = context.eventLoop
         let bound = LoopConfined(self)

@@ -16,10 +16,12 @@ public struct ConnectionInfo: Sendable {
     public var listenerTag: Int
     /// When the first byte of the request was read, microseconds since the epoch (`$request_time`).
     public var startTimeMicroseconds: Int64
+    /// Bytes of the request line and header fields, up to the blank line (`$request_length`).
+    public var headLength: Int
 
     public init(
         connectionID: UInt64, requestNumber: Int, remoteAddress: String, remotePort: Int,
-        localAddress: String, localPort: Int, listenerTag: Int, startTimeMicroseconds: Int64
+        localAddress: String, localPort: Int, listenerTag: Int, startTimeMicroseconds: Int64, headLength: Int = 0
     ) {
         self.connectionID = connectionID
         self.requestNumber = requestNumber
@@ -29,5 +31,6 @@ public struct ConnectionInfo: Sendable {
         self.localPort = localPort
         self.listenerTag = listenerTag
         self.startTimeMicroseconds = startTimeMicroseconds
+        self.headLength = headLength
     }
 }
