@@ -93,7 +93,7 @@ public final class ErrorLog: Sendable {
 extension ErrorLog.Target {
     /// Opens an `error_log` destination from the config (a file through the registry, so every
     /// level that names the same path shares one descriptor; or standard error).
-    public init(_ target: ErrorLogTarget) throws(LogFileError) {
+    public init(_ target: ErrorLogTarget) throws(FileOpenError) {
         switch target.destination {
         case .stderr:
             self.init(file: LogFile.standardError, level: target.level)

@@ -1,25 +1,8 @@
 // swhost: SWHostLog.
 
 import Glibc
+import SWHostConfig
 import Synchronization
-
-/// Why a log file could not be opened.
-public struct LogFileError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The path that failed.
-    public var path: String
-    /// `errno` from `open(2)`.
-    public var errno: Int32
-
-    public init(path: String, errno: Int32) {
-        self.path = path
-        self.errno = errno
-    }
-
-    /// nginx's wording: `open() "PATH" failed (2: No such file or directory)`.
-    public var description: String {
-        "open() \"\(path)\" failed (\(errno): \(String(cString: strerror(errno))))"
-    }
-}
 
 /// An append-only log file written in whole lines, shared by every thread of a process.
 ///
@@ -57,8 +40,8 @@ public final class LogFile: Sendable {
     private let state: Mutex<State>
 
     /// Opens (creating if needed) `path` for appending.
-    /// - Throws: `LogFileError` when `open(2)` fails.
-    public init(path: String, bufferSize: Int = 0, flushInterval: Duration? = nil) throws(LogFileError) {
+    /// - Throws: `FileOpenError` when `open(2)` fails.
+    public init(path: String, bufferSize: Int = 0, flushInterval: Duration? = nil) throws(FileOpenError) {
         let fd = try Self.open(path)
         self.path = path
         self.name = path
@@ -84,9 +67,9 @@ public final class LogFile: Sendable {
     /// True when this is the shared standard error.
     public var isStandardError: Bool { self === LogFile.standardError }
 
-    private static func open(_ path: String) throws(LogFileError) -> Int32 {
+    private static func open(_ path: String) throws(FileOpenError) -> Int32 {
         let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        if fd < 0 { throw LogFileError(path: path, errno: errno) }
+        if fd < 0 { throw FileOpenError(path: path, errno: errno) }
         return fd
     }
 
@@ -147,7 +130,7 @@ public final class LogFile: Sendable {
 
     /// Flushes, opens the path anew and swaps descriptors (logrotate after a rename).
     /// On failure the old descriptor stays in use. A wrapped descriptor (standard error) is left alone.
-    public func reopen() throws(LogFileError) {
+    public func reopen() throws(FileOpenError) {
         guard let path else { return }
         let newFD = try Self.open(path)
         state.withLock { state in

@@ -1,5 +1,6 @@
 // swhost: SWHostLog.
 
+import SWHostConfig
 import Synchronization
 
 /// One `LogFile` per path per process, so every `access_log`/`error_log` naming the same file
@@ -20,9 +21,9 @@ public final class LogFileRegistry: Sendable {
     /// The file for `path`, opened on first use. Later calls for the same path return the same
     /// `LogFile` with the settings of the first call (nginx also keeps one buffer per file).
     /// The path `stderr` names standard error.
-    public func file(path: String, bufferSize: Int = 0, flushInterval: Duration? = nil) throws(LogFileError) -> LogFile {
+    public func file(path: String, bufferSize: Int = 0, flushInterval: Duration? = nil) throws(FileOpenError) -> LogFile {
         if path == "stderr" { return LogFile.standardError }
-        return try files.withLock { files throws(LogFileError) -> LogFile in
+        return try files.withLock { files throws(FileOpenError) -> LogFile in
             if let existing = files[path] { return existing }
             let file = try LogFile(path: path, bufferSize: bufferSize, flushInterval: flushInterval)
             files[path] = file
@@ -37,8 +38,8 @@ public final class LogFileRegistry: Sendable {
 
     /// Reopens every file (SIGUSR1). Returns the failures; files that failed keep their old descriptor.
     @discardableResult
-    public func reopenAll() -> [LogFileError] {
-        var failures: [LogFileError] = []
+    public func reopenAll() -> [FileOpenError] {
+        var failures: [FileOpenError] = []
         for file in allFiles {
             do { try file.reopen() } catch { failures.append(error) }
         }

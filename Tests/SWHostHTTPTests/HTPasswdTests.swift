@@ -5,6 +5,7 @@
 import Foundation
 import Testing
 
+import SWHostConfig
 @testable import SWHostHTTP
 
 @Suite struct HTPasswdTests {
@@ -162,7 +163,7 @@ import Testing
         #expect(second.users == ["alice", "bob"])
 
         try FileManager.default.removeItem(atPath: path)
-        #expect(throws: HTPasswdError.self) { try cache.file(path: path) }
+        #expect(throws: FileOpenError.self) { try cache.file(path: path) }
         #expect(cache.count == 0)
     }
 

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 
+import SWHostConfig
 @testable import SWHostLog
 
 @Suite struct LogFileTests {
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func openFailureReportsPathAndErrno() {
-        #expect(throws: LogFileError.self) {
+        #expect(throws: FileOpenError.self) {
             _ = try LogFile(path: "/nonexistent-dir-swhost/x.log")
         }
         do {
@@ -118,7 +119,7 @@ import Testing
         let log = try LogFile(path: "\(sub)/a.log")
         log.write(line: "one")
         try FileManager.default.moveItem(atPath: sub, toPath: dir.file("moved"))
-        #expect(throws: LogFileError.self) { try log.reopen() }
+        #expect(throws: FileOpenError.self) { try log.reopen() }
         log.write(line: "two")
         log.close()
         #expect(dir.lines("moved/a.log") == ["one", "two"])

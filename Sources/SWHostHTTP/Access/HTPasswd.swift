@@ -1,22 +1,7 @@
 // swhost: SWHostHTTP, access phase.
 
 import Glibc
-
-/// Why a password file could not be read.
-public struct HTPasswdError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var path: String
-    public var errno: Int32
-
-    public init(path: String, errno: Int32) {
-        self.path = path
-        self.errno = errno
-    }
-
-    /// nginx's wording: `open() "PATH" failed (2: No such file or directory)`.
-    public var description: String {
-        "open() \"\(path)\" failed (\(errno): \(String(cString: strerror(errno))))"
-    }
-}
+import SWHostConfig
 
 /// A parsed `auth_basic_user_file`: `user:hash[:comment]` lines; `#` comments and blank lines
 /// are skipped; the first line for a user wins (nginx scans top to bottom).
@@ -55,7 +40,7 @@ public struct HTPasswd: Sendable, Hashable {
     }
 
     /// Reads and parses `path`. Blocking: call off the event loop.
-    public static func load(path: String) throws(HTPasswdError) -> HTPasswd {
+    public static func load(path: String) throws(FileOpenError) -> HTPasswd {
         HTPasswd(contents: try readFile(path))
     }
 
@@ -80,9 +65,9 @@ public struct HTPasswd: Sendable, Hashable {
         verify(user: Array(user.utf8), password: Array(password.utf8))
     }
 
-    static func readFile(_ path: String) throws(HTPasswdError) -> [UInt8] {
+    static func readFile(_ path: String) throws(FileOpenError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw HTPasswdError(path: path, errno: errno) }
+        if fd < 0 { throw FileOpenError(path: path, errno: errno) }
         defer { close(fd) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
@@ -93,7 +78,7 @@ public struct HTPasswd: Sendable, Hashable {
             } else if n == 0 {
                 return out
             } else if errno != EINTR {
-                throw HTPasswdError(path: path, errno: errno)
+                throw FileOpenError(path: path, errno: errno)
             }
         }
     }

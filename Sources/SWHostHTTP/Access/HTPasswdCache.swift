@@ -1,6 +1,7 @@
 // swhost: SWHostHTTP, access phase.
 
 import Glibc
+import SWHostConfig
 import Synchronization
 
 /// Parsed password files keyed by path and revalidated by `stat(2)`: a file is re-read when its
@@ -29,10 +30,10 @@ public final class HTPasswdCache: Sendable {
     public static let shared = HTPasswdCache()
 
     /// The parsed file at `path`, from the cache when unchanged on disk.
-    public func file(path: String) throws(HTPasswdError) -> HTPasswd {
+    public func file(path: String) throws(FileOpenError) -> HTPasswd {
         var st = stat()
         guard stat(path, &st) == 0 else {
-            let error = HTPasswdError(path: path, errno: errno)
+            let error = FileOpenError(path: path, errno: errno)
             entries.withLock { _ = $0.removeValue(forKey: path) }
             throw error
         }

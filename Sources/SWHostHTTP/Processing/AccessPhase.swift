@@ -52,8 +52,8 @@ extension RequestProcessor {
         }
         // Reading the user file and hashing (bcrypt takes milliseconds) happen off the event loop.
         let path = userFile
-        let future = threadPool.runIfActive(eventLoop: state.request.eventLoop) { () -> Result<Bool, HTPasswdError> in
-            do throws(HTPasswdError) {
+        let future = threadPool.runIfActive(eventLoop: state.request.eventLoop) { () -> Result<Bool, FileOpenError> in
+            do throws(FileOpenError) {
                 let file = try HTPasswdCache.shared.file(path: path)
                 return .success(file.verify(credentials))
             } catch {
