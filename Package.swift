@@ -113,10 +113,10 @@ let package = Package(
             // modules share one registry, one ServerStatus and one set of type metadata.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]
         ),
-        // Test support: temporary prefixes, the binary launcher, a raw HTTP client.
+        // Test support: temporary prefixes, the binary launcher, a raw HTTP client, gunzip.
         .target(
             name: "SWHostTesting",
-            dependencies: ["CSWHostSystem"],
+            dependencies: ["CSWHostSystem", "CZlib"],
             swiftSettings: swiftSettings
         ),
 
@@ -127,7 +127,7 @@ let package = Package(
             dependencies: ["SWHostHTTPCore", .product(name: "NIOEmbedded", package: "swift-nio")] + nio,
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SWHostCompressionTests", dependencies: ["SWHostCompression", "CZlib"], swiftSettings: swiftSettings),
+        .testTarget(name: "SWHostCompressionTests", dependencies: ["SWHostCompression", "SWHostTesting", "CZlib"], swiftSettings: swiftSettings),
         .testTarget(name: "SWHostStaticTests", dependencies: ["SWHostStatic", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "SWHostGatewayTests", dependencies: ["SWHostGateway", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),
         .testTarget(name: "SWHostHTTPTests", dependencies: ["SWHostHTTP", "SWHostConfig", "SWHostHTTPCore"] + nio, swiftSettings: swiftSettings),

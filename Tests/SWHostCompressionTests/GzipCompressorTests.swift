@@ -4,6 +4,7 @@ import CZlib
 import Foundation
 import NIOCore
 import SWHostCompression
+import SWHostTesting
 import Testing
 
 @Suite struct GzipCompressorTests {

@@ -2,6 +2,7 @@
 
 import NIOCore
 import SWHostCompression
+import SWHostTesting
 import Testing
 
 @Suite struct GzipVariantCacheTests {

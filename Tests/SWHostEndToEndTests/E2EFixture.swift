@@ -181,33 +181,6 @@ extension RawHTTPResponse {
     func header(_ name: String) -> String? { headers[name] }
 }
 
-/// gzip-decodes `data` with zlib (windowBits 31: gzip wrapper only).
-func gunzip(_ data: [UInt8]) throws -> [UInt8] {
-    var stream = z_stream()
-    guard czlib_inflateInit2(&stream, 31) == Z_OK else { throw E2EError("inflateInit2") }
-    defer { inflateEnd(&stream) }
-    var output: [UInt8] = []
-    var input = data
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    var status: Int32 = Z_OK
-    try input.withUnsafeMutableBufferPointer { inBuf in
-        stream.next_in = inBuf.baseAddress
-        stream.avail_in = uInt(inBuf.count)
-        repeat {
-            let produced: Int = chunk.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = uInt(outBuf.count)
-                status = inflate(&stream, Z_NO_FLUSH)
-                return outBuf.count - Int(stream.avail_out)
-            }
-            output.append(contentsOf: chunk[..<produced])
-            if status != Z_OK && status != Z_STREAM_END { throw E2EError("inflate status \(status)") }
-            if status == Z_OK && produced == 0 && stream.avail_in == 0 { throw E2EError("truncated gzip stream") }
-        } while status != Z_STREAM_END
-    }
-    return output
-}
-
 struct E2EError: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
