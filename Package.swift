@@ -40,6 +40,8 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // epoll and eventfd for the FastCGI upstream reactor (headers only).
+        .systemLibrary(name: "CEpoll"),
         // Linux calls Swift cannot make directly (variadic, _GNU_SOURCE-only, macros).
         .target(name: "CSWHostSystem", linkerSettings: [.linkedLibrary("crypt")]),
 
@@ -77,7 +79,7 @@ let package = Package(
         // parameters only (no config syntax, no request-processing types).
         .target(
             name: "SWHostGateway",
-            dependencies: nio + ["SWHostHTTPCore", "CSWHostSystem", .product(name: "Logging", package: "swift-log")],
+            dependencies: nio + ["SWHostHTTPCore", "CSWHostSystem", "CEpoll", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Request processing: vhost and location routing, phases, variables, filters, per-vhost logs.

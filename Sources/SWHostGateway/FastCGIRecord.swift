@@ -126,7 +126,13 @@ public struct FastCGIRecordParser: Sendable {
         if buffer.readableBytes == 0 {
             buffer = bytes
         } else {
-            buffer.writeBuffer(&bytes)
+            // A fresh buffer with only the unread bytes: appending in place would copy-on-write
+            // the whole storage, consumed bytes included (records handed out share it), and a
+            // stream that always ends reads mid-record would grow it without bound.
+            var merged = ByteBufferAllocator().buffer(capacity: buffer.readableBytes + bytes.readableBytes)
+            merged.writeBuffer(&buffer)
+            merged.writeBuffer(&bytes)
+            buffer = merged
         }
     }
 

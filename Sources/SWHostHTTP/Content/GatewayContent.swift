@@ -106,45 +106,74 @@ extension RequestProcessor {
             }
             address = .unix(path: app.socket)
         }
-        var params = GatewayEnvironment.params(settings.fastcgiParams, state)
-        // fastcgi_pass_request_headers on (nginx's default): the request headers as HTTP_*.
-        GatewayEnvironment.appendHeaders(&params, state, skipExisting: true)
         var invocation = FastCGIInvocation(
-            address: address, params: params,
+            address: address, encodedParams: Self.fastcgiParams(settings.fastcgiParams, state),
             connectTimeout: .milliseconds(settings.fastcgiConnectTimeout.milliseconds),
             readTimeout: .milliseconds(settings.fastcgiReadTimeout.milliseconds),
             keepConnection: settings.fastcgiKeepConn)
         guard let pending = gatewayBody(state) else { return }
         let log = state.errorLog
-        let context = state.logContext
-        let loop = state.request.eventLoop
         let stderr: @Sendable (String) -> Void = { line in
-            if log.isEnabled(.error) { log.log(.error, line, context: context) }
+            // The context is built only when a line is logged (state's request and server are immutable).
+            if log.isEnabled(.error) {
+                var context = state.logContext
+                context.upstream = address.logName
+                log.log(.error, line, context: context)
+            }
         }
         if case .ready(.none) = pending {
-            // No body to read: the whole exchange up to the head runs on this loop, no task.
-            FastCGIGateway().start(invocation, body: .none, on: loop, stderr: stderr).whenComplete { result in
+            // No body to read: connect and send on this loop; the head comes back on it.
+            FastCGIGateway().start(invocation, body: .none, on: state.request.eventLoop, stderr: stderr) { result in
                 switch result {
                 case .success(let response): self.finishGateway(state, response)
-                case .failure(let error):
-                    self.gatewayFailed(state, error as? GatewayError ?? .badGateway("\(error)"), what: "upstream \(address)")
+                case .failure(let error): self.fastcgiFailed(state, error, upstream: address)
                 }
             }
             return
         }
+        let loop = state.request.eventLoop
         Task {
             guard let (body, chunkedLength) = await self.resolveBody(pending, state, loop) else { return }
             if let chunkedLength {
                 // nginx sends the length of the body it buffered.
-                GatewayEnvironment.set(&invocation.params, "CONTENT_LENGTH", String(chunkedLength))
+                invocation.encodedParams = invocation.encodedParams.setting("CONTENT_LENGTH", String(chunkedLength))
             }
-            do throws(GatewayError) {
-                let response = try await FastCGIGateway().run(invocation, body: body, on: loop, stderr: stderr)
-                loop.execute { self.finishGateway(state, response) }
-            } catch {
-                loop.execute { self.gatewayFailed(state, error, what: "upstream \(address)") }
+            FastCGIGateway().start(invocation, body: body, on: loop, stderr: stderr) { result in
+                switch result {
+                case .success(let response): self.finishGateway(state, response)
+                case .failure(let error): self.fastcgiFailed(state, error, upstream: address)
+                }
             }
         }
+    }
+
+    /// The `fastcgi_param`s (`if_not_empty` ones with an empty value left out) and, as
+    /// `fastcgi_pass_request_headers on` (nginx's default), every request header as `HTTP_*`
+    /// except those a `fastcgi_param HTTP_...` sets, encoded straight into the PARAMS buffer.
+    static func fastcgiParams(_ list: [GatewayParam], _ state: RequestState) -> FastCGIParams {
+        var params = FastCGIParams(capacity: 1024)
+        var explicitHeaders = false
+        for param in list {
+            if param.name.utf8.starts(with: "HTTP_".utf8) { explicitHeaders = true }
+            let value = state.render(param.value)
+            if param.ifNotEmpty, value.isEmpty { continue }
+            params.append(param.name, value)
+        }
+        let headers = state.request.headers
+        fields: for i in 0..<headers.count {
+            let name = headers[i].name
+            // Repeated fields go once, joined, where the first one is.
+            for j in 0..<i where HTTPHeaderList.equalsIgnoringCase(headers[j].name, name) { continue fields }
+            if HTTPHeaderList.equalsIgnoringCase(name, "content-type") || HTTPHeaderList.equalsIgnoringCase(name, "content-length")
+                || HTTPHeaderList.equalsIgnoringCase(name, "proxy") {
+                // Their own variables; `Proxy` never (httpoxy: HTTP_PROXY would be taken for a proxy setting).
+                continue
+            }
+            if explicitHeaders, list.contains(where: { GatewayEnvironment.cgiName(name) == $0.name }) { continue }
+            let separator = HTTPHeaderList.equalsIgnoringCase(name, "cookie") ? "; " : ", "
+            params.appendHeader(name, headers.joinedValues(name, separator: separator) ?? headers[i].value)
+        }
+        return params
     }
 
     /// The request body for a gateway; nil when the request was already answered (413).
@@ -227,16 +256,35 @@ extension RequestProcessor {
         finish(state, reply)
     }
 
+    /// A CGI failure before the head, logged with the script's name.
     func gatewayFailed(_ state: RequestState, _ error: GatewayError, what: String) {
         switch error {
-        case .timedOut:
+        case .timedOut, .connectTimedOut:
             state.log(.error, "\(what) timed out while reading response header")
-        case .badGateway(let reason):
+        case .badGateway(let reason), .connectFailed(let reason, _):
             state.log(.error, "\(what): \(reason)")
         case .busy:
             state.log(.error, "\(what): too many CGI processes (cgi_max_processes)")
         case .requestBody(let reason):
             state.log(.info, "\(what): request body: \(reason)")
+        }
+        finish(state, Reply(status: error.status))
+    }
+
+    /// A FastCGI failure before the head: logged as nginx logs it (`connect() to unix:/x failed
+    /// (2: No such file or directory) while connecting to upstream, client: ..., upstream:
+    /// "fastcgi://unix:/x:", host: ...`), answered with its status.
+    func fastcgiFailed(_ state: RequestState, _ error: GatewayError, upstream: FastCGIAddress) {
+        let level: ConfigDiagnostic.Level = switch error {
+        case .connectFailed(_, let critical): critical ? .crit : .error
+        case .requestBody: .info
+        default: .error
+        }
+        let log = state.errorLog
+        if log.isEnabled(level) {
+            var context = state.logContext
+            context.upstream = upstream.logName
+            log.log(level, error.reason, context: context)
         }
         finish(state, Reply(status: error.status))
     }

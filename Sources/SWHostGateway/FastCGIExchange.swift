@@ -1,0 +1,481 @@
+// swhost: CGI and FastCGI gateways.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+import CEpoll
+import NIOCore
+import SWHostHTTPCore
+import Synchronization
+
+/// One FastCGI request on one upstream socket: the request records go out, the response
+/// records come in and are demultiplexed (STDOUT parsed like CGI output, STDERR to the log)
+/// until END_REQUEST. Driven by `FastCGIReactor` events and by its two users: the request body
+/// feeder (`send`) and the response body reader (`nextStdout`); whichever holds the lock reads
+/// or writes the socket. The head goes to the request's event loop with one `execute`.
+///
+/// A small response (head, body and END_REQUEST in one read, a PHP page) completes in that one
+/// reactor callback and the socket is closed or kept at once; a longer one is read ahead up to
+/// `highWater` bytes and then only as the body reader drains it, so a slow client slows the
+/// upstream down instead of filling memory.
+final class FastCGIExchange: FastCGIReactorClient, Sendable {
+    typealias HeadHandler = @Sendable (Result<GatewayResponse, GatewayError>) -> Void
+
+    /// STDOUT bytes read ahead of the body reader before reading pauses, and the level at
+    /// which it resumes.
+    static let highWater = 64 * 1024
+    static let lowWater = 16 * 1024
+    /// Request bytes queued before the body feeder waits for the upstream to take them.
+    static let sendHighWater = 256 * 1024
+
+    struct State {
+        var fd: Int32 = -1
+        var token: UInt64 = 0
+        var connecting = false
+        var closed = false
+        /// Request records not yet written, and whether the empty STDIN record is among them.
+        var output = ByteBuffer()
+        var outputComplete = false
+        var stdinWritten = false
+        var records = FastCGIRecordParser()
+        /// Until the head is out: its parser and where it goes.
+        var head: CGIHeaderParser? = CGIHeaderParser()
+        var onHead: HeadHandler?
+        /// A kept socket that fails before any response byte: the request goes again on a new one.
+        var onRetry: (@Sendable () -> Void)?
+        var stdout = CircularBuffer<ByteBuffer>(initialCapacity: 4)
+        var bufferedBytes = 0
+        var ended = false
+        /// Why the body stream fails (after the head).
+        var failure: GatewayError?
+        var receivedAny = false
+        /// Monotonic nanoseconds; 0: nothing awaited.
+        var deadline: UInt64 = 0
+        var reader: CheckedContinuation<ByteBuffer?, any Error>?
+        var writer: CheckedContinuation<Void, any Error>?
+        var readSize = 4096
+        /// Reading paused at `highWater` with bytes possibly left in the socket.
+        var stalled = false
+        var paused: Bool { head == nil && !ended && bufferedBytes >= FastCGIExchange.highWater }
+    }
+
+    /// What to do once the lock is released (callbacks must not run under it).
+    struct Effects {
+        var head: (HeadHandler, Result<GatewayResponse, GatewayError>)?
+        var retry: (@Sendable () -> Void)?
+        var stderrLines: [String]?
+        var reader: (CheckedContinuation<ByteBuffer?, any Error>, Result<ByteBuffer?, any Error>)?
+        var writer: (CheckedContinuation<Void, any Error>, Result<Void, any Error>)?
+
+        mutating func log(_ line: String) {
+            if stderrLines == nil { stderrLines = [] }
+            stderrLines!.append(line)
+        }
+    }
+
+    private let state = Mutex(State())
+    let loop: any EventLoop
+    let readTimeout: UInt64
+    let connectTimeout: UInt64
+    let stderr: @Sendable (String) -> Void
+    /// Where the socket goes after a clean END_REQUEST (`fastcgi_keep_conn on`).
+    let reuse: (pool: FastCGIConnectionPool, address: FastCGIAddress)?
+    /// The socket came from the pool: a failure before any response byte may be retried.
+    let reused: Bool
+    let reactor: FastCGIReactor
+
+    init(loop: any EventLoop, readTimeout: TimeAmount, connectTimeout: TimeAmount, stderr: @escaping @Sendable (String) -> Void,
+         reuse: (pool: FastCGIConnectionPool, address: FastCGIAddress)?, reused: Bool, reactor: FastCGIReactor = .shared) {
+        self.loop = loop
+        self.readTimeout = UInt64(max(1, readTimeout.nanoseconds))
+        self.connectTimeout = UInt64(max(1, connectTimeout.nanoseconds))
+        self.stderr = stderr
+        self.reuse = reuse
+        self.reused = reused
+        self.reactor = reactor
+    }
+
+    /// True once any byte came from the upstream.
+    var receivedAny: Bool { state.withLock { $0.receivedAny } }
+
+    // MARK: Starting
+
+    /// Sends `output` (the request records; `complete` when the empty STDIN record is among
+    /// them) on `connection`, a kept socket, or on a new one to `address`; `onHead` runs on the
+    /// loop with the response head or the failure.
+    func begin(_ output: ByteBuffer, complete: Bool, address: FastCGIAddress, connection: FastCGIKeptConnection?,
+               onHead: @escaping HeadHandler, onRetry: (@Sendable () -> Void)? = nil) {
+        var effects = Effects()
+        state.withLock { s in
+            s.onHead = onHead
+            s.onRetry = onRetry
+            s.output = output
+            s.outputComplete = complete
+            if let connection {
+                s.fd = connection.fd
+                s.token = connection.token
+                reactor.reassign(connection.token, to: self)
+                s.deadline = FastCGISocket.now() + readTimeout
+                flush(&s, &effects)
+                // Whatever arrived while it sat in the pool (an EOF) is read now.
+                if !s.closed { readAvailable(&s, &effects) }
+                return
+            }
+            let fd: Int32
+            switch FastCGISocket.connect(address) {
+            case .failed(let message):
+                fail(&s, &effects, .connectFailed("\(message) while connecting to upstream", critical: !message.contains("(111:")))
+                return
+            case .connected(let socket):
+                fd = socket
+            case .inProgress(let socket):
+                fd = socket
+                s.connecting = true
+            }
+            s.fd = fd
+            s.deadline = FastCGISocket.now() + (s.connecting ? connectTimeout : readTimeout)
+            guard let token = reactor.register(fd, self) else {
+                Glibc.close(fd)
+                s.fd = -1
+                fail(&s, &effects, .badGateway("epoll_ctl() failed (\(errno): \(FastCGISocket.errorText(errno))) while connecting to upstream"))
+                return
+            }
+            s.token = token
+            if !s.connecting { flush(&s, &effects) }
+        }
+        run(effects)
+    }
+
+    // MARK: Reactor events
+
+    func handle(events: UInt32) -> Bool {
+        var effects = Effects()
+        state.withLock { s in
+            guard !s.closed else { return }
+            if s.connecting {
+                guard events & (EPOLLOUT.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 else { return }
+                let error = FastCGISocket.pendingError(s.fd)
+                if error != 0 {
+                    fail(&s, &effects, .connectFailed(
+                        "connect() failed (\(error): \(FastCGISocket.errorText(error))) while connecting to upstream",
+                        critical: error != ECONNREFUSED))
+                    return
+                }
+                s.connecting = false
+                s.deadline = FastCGISocket.now() + readTimeout
+            }
+            if events & EPOLLOUT.rawValue != 0, s.output.readableBytes > 0 {
+                flush(&s, &effects)
+            }
+            if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                readAvailable(&s, &effects)
+            }
+        }
+        run(effects)
+        return true
+    }
+
+    func checkDeadline(now: UInt64) {
+        var effects = Effects()
+        state.withLock { s in
+            guard !s.closed, s.deadline != 0, now >= s.deadline else { return }
+            fail(&s, &effects, s.connecting ? .connectTimedOut : .timedOut)
+        }
+        run(effects)
+    }
+
+    // MARK: Request body (spooled or streamed bodies)
+
+    /// Queues request records; waits while more than `sendHighWater` bytes are queued. Throws
+    /// when the exchange failed or was closed.
+    func send(_ records: ByteBuffer, last: Bool) async throws {
+        var effects = Effects()
+        let mustWait = try state.withLock { s throws(GatewayError) -> Bool in
+            if let failure = s.failure { throw failure }
+            if s.closed { throw GatewayError.badGateway("upstream connection closed") }
+            var records = records
+            s.output.writeBuffer(&records)
+            if last { s.outputComplete = true }
+            if !s.connecting { flush(&s, &effects) }
+            return s.output.readableBytes > Self.sendHighWater && !s.closed
+        }
+        run(effects)
+        guard mustWait else { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let ready: Result<Void, any Error>? = state.withLock { s in
+                if let failure = s.failure { return .failure(failure) }
+                if s.closed { return .failure(GatewayError.badGateway("upstream connection closed")) }
+                if s.output.readableBytes <= Self.sendHighWater { return .success(()) }
+                s.writer = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    // MARK: Response body
+
+    /// The next STDOUT bytes after the head; nil after END_REQUEST (the socket is then kept or
+    /// closed). Throws when the upstream fails, closes early or times out.
+    func nextStdout() async throws -> ByteBuffer? {
+        var effects = Effects()
+        let ready = state.withLock { s in take(&s, &effects) }
+        run(effects)
+        if let ready { return try ready.get() }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ByteBuffer?, any Error>) in
+            var effects = Effects()
+            let ready: Result<ByteBuffer?, any Error>? = state.withLock { s in
+                if let ready = take(&s, &effects) { return ready }
+                s.reader = continuation
+                s.deadline = FastCGISocket.now() + readTimeout
+                return nil
+            }
+            run(effects)
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    /// Gives up on the exchange (the body was dropped or failed): the socket is closed.
+    func close() {
+        var effects = Effects()
+        state.withLock { s in
+            guard !s.closed else { return }
+            closeSocket(&s)
+            if let writer = s.writer {
+                s.writer = nil
+                effects.writer = (writer, .failure(GatewayError.badGateway("upstream connection closed")))
+            }
+        }
+        run(effects)
+    }
+
+    // MARK: Under the lock
+
+    /// What the body reader gets now, or nil when it must wait.
+    private func take(_ s: inout State, _ effects: inout Effects) -> Result<ByteBuffer?, any Error>? {
+        if let chunk = s.stdout.popFirst() {
+            s.bufferedBytes -= chunk.readableBytes
+            if s.stalled, s.bufferedBytes < Self.lowWater, !s.closed, !s.ended, s.fd >= 0 {
+                // Reading stopped short of EAGAIN: no new edge will come by itself.
+                s.stalled = false
+                reactor.rearm(s.fd, s.token)
+            }
+            return .success(chunk)
+        }
+        if let failure = s.failure { return .failure(failure) }
+        if s.ended {
+            finishConnection(&s)
+            return .success(nil)
+        }
+        if s.closed { return .failure(GatewayError.badGateway("upstream connection closed")) }
+        return nil
+    }
+
+    private func flush(_ s: inout State, _ effects: inout Effects) {
+        guard s.fd >= 0 else { return }
+        let before = s.output.readableBytes
+        let error = FastCGISocket.send(s.fd, &s.output)
+        if error != 0 {
+            fail(&s, &effects, .badGateway("send() failed (\(error): \(FastCGISocket.errorText(error))) while sending request to upstream"))
+            return
+        }
+        if s.output.readableBytes < before, s.head != nil {
+            // The upstream takes the request: its timeout runs from the last progress.
+            s.deadline = FastCGISocket.now() + readTimeout
+        }
+        if s.output.readableBytes == 0 {
+            s.output = ByteBuffer()
+            if s.outputComplete { s.stdinWritten = true }
+        }
+        if let writer = s.writer, s.output.readableBytes <= Self.sendHighWater {
+            s.writer = nil
+            effects.writer = (writer, .success(()))
+        }
+    }
+
+    private func readAvailable(_ s: inout State, _ effects: inout Effects) {
+        while !s.closed, !s.ended {
+            if s.paused {
+                s.stalled = true
+                return
+            }
+            switch FastCGISocket.read(s.fd, size: s.readSize) {
+            case .bytes(let bytes):
+                s.receivedAny = true
+                if bytes.readableBytes == s.readSize, s.readSize < 64 * 1024 { s.readSize *= 2 }
+                s.records.feed(bytes)
+                process(&s, &effects)
+                if s.head != nil || s.reader != nil { s.deadline = FastCGISocket.now() + readTimeout }
+            case .wouldBlock:
+                return
+            case .end:
+                if s.head != nil {
+                    fail(&s, &effects, .badGateway("upstream prematurely closed FastCGI stdout while reading response header from upstream"))
+                } else if !s.ended {
+                    fail(&s, &effects, .badGateway("upstream prematurely closed FastCGI stdout while reading upstream"))
+                }
+                return
+            case .failed(let error):
+                let phase = s.head != nil ? "reading response header from upstream" : "reading upstream"
+                fail(&s, &effects, .badGateway("recv() failed (\(error): \(FastCGISocket.errorText(error))) while \(phase)"))
+                return
+            }
+        }
+    }
+
+    /// Takes the complete records received: STDOUT to the head parser or the body, STDERR to
+    /// the log, END_REQUEST ends the exchange.
+    private func process(_ s: inout State, _ effects: inout Effects) {
+        var headNow: GatewayResponseHead?
+        do throws(GatewayError) {
+            while !s.ended, let record = try s.records.next() {
+                guard record.requestID == FastCGIGateway.requestID else { continue }
+                switch FastCGIRecord.RecordType(rawValue: record.type) {
+                case .stdout?:
+                    guard record.content.readableBytes > 0 else { continue }
+                    if s.head != nil {
+                        if case .head(let head, let rest) = try s.head!.feed(record.content) {
+                            s.head = nil
+                            headNow = head
+                            append(rest, &s, &effects)
+                        }
+                    } else {
+                        append(record.content, &s, &effects)
+                    }
+                case .stderr?:
+                    guard record.content.readableBytes > 0 else { continue }
+                    let phase = s.head != nil && headNow == nil ? "reading response header from upstream" : "reading upstream"
+                    effects.log("FastCGI sent in stderr: \"\(String(decoding: record.content.readableBytesView, as: UTF8.self))\" while \(phase)")
+                case .endRequest?:
+                    s.ended = true
+                    let status = record.content.getInteger(at: record.content.readerIndex + 4, as: UInt8.self) ?? 0
+                    if status != FastCGIRecord.ProtocolStatus.requestComplete.rawValue {
+                        let error = GatewayError.badGateway("upstream rejected the request (FastCGI protocol status \(status))")
+                        if s.head != nil { throw error }
+                        s.failure = error
+                    }
+                default:
+                    continue
+                }
+            }
+        } catch {
+            fail(&s, &effects, error)
+            return
+        }
+        if let head = headNow {
+            deliver(head, &s, &effects)
+        } else if s.head != nil, s.ended {
+            fail(&s, &effects, .badGateway("upstream closed prematurely FastCGI stdout while reading response header from upstream"))
+        } else if s.reader != nil {
+            serveReader(&s, &effects)
+        }
+    }
+
+    private func append(_ bytes: ByteBuffer, _ s: inout State, _ effects: inout Effects) {
+        guard bytes.readableBytes > 0 else { return }
+        s.stdout.append(bytes)
+        s.bufferedBytes += bytes.readableBytes
+    }
+
+    /// The head is complete: the whole response when END_REQUEST came with it, else a stream.
+    private func deliver(_ head: GatewayResponseHead, _ s: inout State, _ effects: inout Effects) {
+        guard let onHead = s.onHead else { return }
+        s.onHead = nil
+        if s.ended, s.failure == nil, head.contentLength.map({ $0 == Int64(s.bufferedBytes) }) ?? true {
+            var body: ByteBuffer
+            if s.stdout.count == 1 {
+                body = s.stdout.removeFirst()
+            } else {
+                body = ByteBuffer()
+                while var chunk = s.stdout.popFirst() { body.writeBuffer(&chunk) }
+            }
+            s.bufferedBytes = 0
+            finishConnection(&s)
+            effects.head = (onHead, .success(GatewayResponse(head: head, body: EmptyResponseBody(), completeBody: body)))
+            return
+        }
+        s.deadline = 0
+        effects.head = (onHead, .success(GatewayResponse(head: head, body: FastCGIOutputStream(exchange: self))))
+    }
+
+    private func serveReader(_ s: inout State, _ effects: inout Effects) {
+        guard let reader = s.reader else { return }
+        // Cleared first: `take` may read more, and what it reads must not be served twice.
+        s.reader = nil
+        guard let ready = take(&s, &effects) else {
+            s.reader = reader
+            return
+        }
+        s.deadline = 0
+        effects.reader = (reader, ready)
+    }
+
+    /// Fails the head (or the body reader), and closes the socket.
+    private func fail(_ s: inout State, _ effects: inout Effects, _ error: GatewayError) {
+        if let onRetry = s.onRetry, !s.receivedAny, error != .timedOut, s.onHead != nil {
+            s.onHead = nil
+            s.onRetry = nil
+            s.head = nil
+            effects.retry = onRetry
+        } else if let onHead = s.onHead {
+            s.onHead = nil
+            s.onRetry = nil
+            s.head = nil
+            effects.head = (onHead, .failure(error))
+        } else if s.failure == nil {
+            s.failure = error
+        }
+        closeSocket(&s)
+        if let reader = s.reader {
+            s.reader = nil
+            effects.reader = (reader, .failure(s.failure ?? error))
+        }
+        if let writer = s.writer {
+            s.writer = nil
+            effects.writer = (writer, .failure(error))
+        }
+    }
+
+    private func closeSocket(_ s: inout State) {
+        s.closed = true
+        s.deadline = 0
+        guard s.fd >= 0 else { return }
+        reactor.remove(s.token)
+        Glibc.close(s.fd)
+        s.fd = -1
+    }
+
+    /// END_REQUEST was taken: a kept connection goes back to its pool when the request was
+    /// written whole and nothing followed END_REQUEST; else the socket is closed.
+    private func finishConnection(_ s: inout State) {
+        guard !s.closed else { return }
+        if let reuse, s.fd >= 0, s.failure == nil, s.stdinWritten, !s.records.hasBufferedBytes {
+            let kept = FastCGIKeptConnection(fd: s.fd, token: s.token)
+            s.fd = -1
+            s.closed = true
+            s.deadline = 0
+            reuse.pool.checkin(kept, reuse.address, reactor: reactor)
+            return
+        }
+        closeSocket(&s)
+    }
+
+    private func run(_ effects: Effects) {
+        if let lines = effects.stderrLines {
+            for line in lines { stderr(line) }
+        }
+        if let (writer, result) = effects.writer { writer.resume(with: result) }
+        if let (reader, result) = effects.reader { reader.resume(with: result) }
+        if let (onHead, result) = effects.head {
+            loop.execute { onHead(result) }
+        }
+        if let retry = effects.retry {
+            loop.execute { retry() }
+        }
+    }
+}
+
+/// The body of a response that came whole with its head (`GatewayResponse.completeBody`).
+struct EmptyResponseBody: ResponseBodyStream {
+    func next() async throws -> ByteBuffer? { nil }
+}
