@@ -56,6 +56,8 @@ final class FastCGIExchange: FastCGIReactorClient, Sendable {
         var readSize = 4096
         /// Reading paused at `highWater` with bytes possibly left in the socket.
         var stalled = false
+        /// EPOLLOUT is in the socket's interest (connecting, or request bytes waiting).
+        var watchingWrites = false
         var paused: Bool { head == nil && !ended && bufferedBytes >= FastCGIExchange.highWater }
     }
 
@@ -106,12 +108,12 @@ final class FastCGIExchange: FastCGIReactorClient, Sendable {
     func begin(_ output: ByteBuffer, complete: Bool, address: FastCGIAddress, connection: FastCGIKeptConnection?,
                onHead: @escaping HeadHandler, onRetry: (@Sendable () -> Void)? = nil) {
         var effects = Effects()
-        state.withLock { s in
-            s.onHead = onHead
-            s.onRetry = onRetry
-            s.output = output
-            s.outputComplete = complete
-            if let connection {
+        if let connection {
+            state.withLock { s in
+                s.onHead = onHead
+                s.onRetry = onRetry
+                s.output = output
+                s.outputComplete = complete
                 s.fd = connection.fd
                 s.token = connection.token
                 reactor.reassign(connection.token, to: self)
@@ -119,31 +121,60 @@ final class FastCGIExchange: FastCGIReactorClient, Sendable {
                 flush(&s, &effects)
                 // Whatever arrived while it sat in the pool (an EOF) is read now.
                 if !s.closed { readAvailable(&s, &effects) }
-                return
             }
-            let fd: Int32
-            switch FastCGISocket.connect(address) {
-            case .failed(let message):
-                fail(&s, &effects, .connectFailed("\(message) while connecting to upstream", critical: !message.contains("(111:")))
-                return
-            case .connected(let socket):
-                fd = socket
-            case .inProgress(let socket):
-                fd = socket
-                s.connecting = true
-            }
-            s.fd = fd
-            s.deadline = FastCGISocket.now() + (s.connecting ? connectTimeout : readTimeout)
-            guard let token = reactor.register(fd, self) else {
-                Glibc.close(fd)
-                s.fd = -1
-                fail(&s, &effects, .badGateway("epoll_ctl() failed (\(errno): \(FastCGISocket.errorText(errno))) while connecting to upstream"))
-                return
-            }
-            s.token = token
-            if !s.connecting { flush(&s, &effects) }
+            run(effects)
+            return
         }
-        run(effects)
+        var output = output
+        var connecting = false
+        let fd: Int32
+        switch FastCGISocket.connect(address) {
+        case .failed(let message):
+            state.withLock { s in
+                s.onHead = onHead
+                fail(&s, &effects, .connectFailed("\(message) while connecting to upstream", critical: !message.contains("(111:")))
+            }
+            run(effects)
+            return
+        case .connected(let socket):
+            fd = socket
+            // The socket is not shared yet: the request goes out before the reactor sees it.
+            let error = FastCGISocket.send(fd, &output)
+            if error != 0 {
+                Glibc.close(fd)
+                state.withLock { s in
+                    s.onHead = onHead
+                    fail(&s, &effects, .badGateway("send() failed (\(error): \(FastCGISocket.errorText(error))) while sending request to upstream"))
+                }
+                run(effects)
+                return
+            }
+        case .inProgress(let socket):
+            fd = socket
+            connecting = true
+        }
+        let writable = connecting || output.readableBytes > 0 || !complete
+        let token = reactor.reserve(self)
+        state.withLock { s in
+            s.onHead = onHead
+            s.onRetry = onRetry
+            s.fd = fd
+            s.token = token
+            s.connecting = connecting
+            s.watchingWrites = writable
+            s.output = output
+            s.outputComplete = complete
+            s.stdinWritten = complete && output.readableBytes == 0
+            s.deadline = FastCGISocket.now() + (connecting ? connectTimeout : readTimeout)
+        }
+        guard reactor.add(fd, token, writable: writable) else {
+            let error = errno
+            state.withLock { s in
+                fail(&s, &effects, .badGateway("epoll_ctl() failed (\(error): \(FastCGISocket.errorText(error))) while connecting to upstream"))
+            }
+            run(effects)
+            return
+        }
     }
 
     // MARK: Reactor events
@@ -258,7 +289,7 @@ final class FastCGIExchange: FastCGIReactorClient, Sendable {
             if s.stalled, s.bufferedBytes < Self.lowWater, !s.closed, !s.ended, s.fd >= 0 {
                 // Reading stopped short of EAGAIN: no new edge will come by itself.
                 s.stalled = false
-                reactor.rearm(s.fd, s.token)
+                reactor.modify(s.fd, s.token, writable: s.watchingWrites)
             }
             return .success(chunk)
         }
@@ -274,6 +305,7 @@ final class FastCGIExchange: FastCGIReactorClient, Sendable {
     private func flush(_ s: inout State, _ effects: inout Effects) {
         guard s.fd >= 0 else { return }
         let before = s.output.readableBytes
+        guard before > 0 else { return }
         let error = FastCGISocket.send(s.fd, &s.output)
         if error != 0 {
             fail(&s, &effects, .badGateway("send() failed (\(error): \(FastCGISocket.errorText(error))) while sending request to upstream"))
@@ -286,6 +318,10 @@ final class FastCGIExchange: FastCGIReactorClient, Sendable {
         if s.output.readableBytes == 0 {
             s.output = ByteBuffer()
             if s.outputComplete { s.stdinWritten = true }
+        } else if !s.watchingWrites {
+            // The socket is full: wait for room (EPOLLOUT), which is watched only while needed.
+            s.watchingWrites = true
+            reactor.modify(s.fd, s.token, writable: true)
         }
         if let writer = s.writer, s.output.readableBytes <= Self.sendHighWater {
             s.writer = nil

@@ -69,9 +69,9 @@ final class FastCGIReactor: @unchecked Sendable {
         pthread_detach(thread)
     }
 
-    /// Registers `fd` for `client` (edge-triggered, readable and writable) and returns its
-    /// token; nil when epoll refuses it (the caller closes the socket).
-    func register(_ fd: Int32, _ client: any FastCGIReactorClient) -> UInt64? {
+    /// A token for `client`, before its socket is added (`add`): the client knows its token
+    /// before any event can reach it.
+    func reserve(_ client: any FastCGIReactorClient) -> UInt64 {
         let (token, wake) = registry.withLock { r -> (UInt64, Bool) in
             let token = r.nextToken
             r.nextToken &+= 1
@@ -80,26 +80,32 @@ final class FastCGIReactor: @unchecked Sendable {
             r.sleepingForever = false
             return (token, wake)
         }
-        var event = epoll_event()
-        event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
-        event.data.u64 = token
-        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
-            remove(token)
-            return nil
-        }
         // Deadlines are checked only while the reactor wakes up on ticks.
         if wake { wakeUp() }
         return token
     }
 
-    /// Asks for a new event on `fd` if it is readable now (EPOLL_CTL_MOD re-checks readiness):
-    /// the reactor then reads it, so response bytes are read, and their buffers allocated, on
-    /// one thread.
-    func rearm(_ fd: Int32, _ token: UInt64) {
-        var event = epoll_event()
-        event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
-        event.data.u64 = token
+    /// Adds `fd` under `token`, edge-triggered, for reading and, when `writable`, writing
+    /// (only while request bytes wait: an always-writable socket would cost a wakeup per
+    /// request). False when epoll refuses it (the caller closes the socket and `remove`s the token).
+    func add(_ fd: Int32, _ token: UInt64, writable: Bool) -> Bool {
+        var event = Self.event(token, writable: writable)
+        return epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0
+    }
+
+    /// Changes the interest of `fd`; epoll re-checks readiness, so a socket readable now gets an
+    /// event (a reader that paused short of EAGAIN resumes on the reactor, which keeps the
+    /// response buffers allocated on one thread).
+    func modify(_ fd: Int32, _ token: UInt64, writable: Bool) {
+        var event = Self.event(token, writable: writable)
         _ = epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
+    }
+
+    private static func event(_ token: UInt64, writable: Bool) -> epoll_event {
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue | (writable ? EPOLLOUT.rawValue : 0)
+        event.data.u64 = token
+        return event
     }
 
     /// Gives the token's events to `client` from now on (a kept connection changing hands).

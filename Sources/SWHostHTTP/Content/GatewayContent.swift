@@ -169,7 +169,7 @@ extension RequestProcessor {
                 // Their own variables; `Proxy` never (httpoxy: HTTP_PROXY would be taken for a proxy setting).
                 continue
             }
-            if explicitHeaders, list.contains(where: { GatewayEnvironment.cgiName(name) == $0.name }) { continue }
+            if explicitHeaders, list.contains(where: { Self.isCGIName($0.name, of: name) }) { continue }
             let separator = HTTPHeaderList.equalsIgnoringCase(name, "cookie") ? "; " : ", "
             params.appendHeader(name, headers.joinedValues(name, separator: separator) ?? headers[i].value)
         }
@@ -269,6 +269,22 @@ extension RequestProcessor {
             state.log(.info, "\(what): request body: \(reason)")
         }
         finish(state, Reply(status: error.status))
+    }
+
+    /// True when `variable` is `HTTP_` and `header` upper-cased with `-` as `_` (RFC 3875
+    /// §4.1.18), compared without building the name.
+    static func isCGIName(_ variable: String, of header: String) -> Bool {
+        let v = variable.utf8, h = header.utf8
+        guard v.count == h.count + 5, v.starts(with: "HTTP_".utf8) else { return false }
+        for (a, b) in zip(v.dropFirst(5), h) {
+            let expected: UInt8 = switch b {
+            case UInt8(ascii: "-"): UInt8(ascii: "_")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): b - 32
+            default: b
+            }
+            if a != expected { return false }
+        }
+        return true
     }
 
     /// A FastCGI failure before the head: logged as nginx logs it (`connect() to unix:/x failed
