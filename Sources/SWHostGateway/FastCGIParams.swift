@@ -23,8 +23,10 @@ public struct FastCGIParams: Sendable {
 
     /// Appends a pair (a name may repeat: the application usually takes the last).
     public mutating func append(_ name: String, _ value: String) {
-        FastCGIRecord.writeLength(name.utf8.count, to: &buffer)
-        FastCGIRecord.writeLength(value.utf8.count, to: &buffer)
+        let n = name.utf8.count, v = value.utf8.count
+        buffer.reserveCapacity(minimumWritableBytes: n + v + 8)
+        FastCGIRecord.writeLength(n, to: &buffer)
+        FastCGIRecord.writeLength(v, to: &buffer)
         buffer.writeString(name)
         buffer.writeString(value)
     }

@@ -92,7 +92,7 @@ extension RequestProcessor {
 
     /// `fastcgi_pass`.
     func runFastCGI(_ state: RequestState, _ upstream: FastCGIUpstream) {
-        let settings = state.settings
+        // Fields are read one by one: a copy of `state.settings` would retain all of them.
         let address: FastCGIAddress
         switch upstream {
         case .inet(let host, let port): address = .inet(host: host, port: port)
@@ -107,10 +107,10 @@ extension RequestProcessor {
             address = .unix(path: app.socket)
         }
         var invocation = FastCGIInvocation(
-            address: address, encodedParams: Self.fastcgiParams(settings.fastcgiParams, state),
-            connectTimeout: .milliseconds(settings.fastcgiConnectTimeout.milliseconds),
-            readTimeout: .milliseconds(settings.fastcgiReadTimeout.milliseconds),
-            keepConnection: settings.fastcgiKeepConn)
+            address: address, encodedParams: Self.fastcgiParams(state.settings.fastcgiParams, state),
+            connectTimeout: .milliseconds(state.settings.fastcgiConnectTimeout.milliseconds),
+            readTimeout: .milliseconds(state.settings.fastcgiReadTimeout.milliseconds),
+            keepConnection: state.settings.fastcgiKeepConn)
         guard let pending = gatewayBody(state) else { return }
         let log = state.errorLog
         let stderr: @Sendable (String) -> Void = { line in
@@ -152,9 +152,10 @@ extension RequestProcessor {
     /// except those a `fastcgi_param HTTP_...` sets, encoded straight into the PARAMS buffer.
     static func fastcgiParams(_ list: [GatewayParam], _ state: RequestState) -> FastCGIParams {
         var params = FastCGIParams(capacity: 1024)
-        var explicitHeaders = false
+        // `fastcgi_param HTTP_...` names (nginx's header_params): those headers are not passed.
+        var explicitHeaders: [String] = []
         for param in list {
-            if param.name.utf8.starts(with: "HTTP_".utf8) { explicitHeaders = true }
+            if Self.hasHTTPPrefix(param.name) { explicitHeaders.append(param.name) }
             let value = state.render(param.value)
             if param.ifNotEmpty, value.isEmpty { continue }
             params.append(param.name, value)
@@ -169,7 +170,7 @@ extension RequestProcessor {
                 // Their own variables; `Proxy` never (httpoxy: HTTP_PROXY would be taken for a proxy setting).
                 continue
             }
-            if explicitHeaders, list.contains(where: { Self.isCGIName($0.name, of: name) }) { continue }
+            if !explicitHeaders.isEmpty, explicitHeaders.contains(where: { Self.isCGIName($0, of: name) }) { continue }
             let separator = HTTPHeaderList.equalsIgnoringCase(name, "cookie") ? "; " : ", "
             params.appendHeader(name, headers.joinedValues(name, separator: separator) ?? headers[i].value)
         }
@@ -274,17 +275,32 @@ extension RequestProcessor {
     /// True when `variable` is `HTTP_` and `header` upper-cased with `-` as `_` (RFC 3875
     /// §4.1.18), compared without building the name.
     static func isCGIName(_ variable: String, of header: String) -> Bool {
-        let v = variable.utf8, h = header.utf8
-        guard v.count == h.count + 5, v.starts(with: "HTTP_".utf8) else { return false }
-        for (a, b) in zip(v.dropFirst(5), h) {
-            let expected: UInt8 = switch b {
-            case UInt8(ascii: "-"): UInt8(ascii: "_")
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): b - 32
-            default: b
+        var variable = variable, header = header
+        return variable.withUTF8 { v in
+            header.withUTF8 { h in
+                guard v.count == h.count + 5, hasHTTPPrefix(v) else { return false }
+                for i in 0..<h.count {
+                    let b = h[i]
+                    let expected: UInt8 = switch b {
+                    case UInt8(ascii: "-"): UInt8(ascii: "_")
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"): b - 32
+                    default: b
+                    }
+                    if v[i + 5] != expected { return false }
+                }
+                return true
             }
-            if a != expected { return false }
         }
-        return true
+    }
+
+    static func hasHTTPPrefix(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { hasHTTPPrefix($0) }
+    }
+
+    private static func hasHTTPPrefix(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        v.count > 5 && v[0] == UInt8(ascii: "H") && v[1] == UInt8(ascii: "T") && v[2] == UInt8(ascii: "T")
+            && v[3] == UInt8(ascii: "P") && v[4] == UInt8(ascii: "_")
     }
 
     /// A FastCGI failure before the head: logged as nginx logs it (`connect() to unix:/x failed
