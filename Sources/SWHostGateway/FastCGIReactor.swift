@@ -118,9 +118,6 @@ final class FastCGIReactor: @unchecked Sendable {
         registry.withLock { _ = $0.clients.removeValue(forKey: token) }
     }
 
-    /// Registered clients (for tests).
-    var clientCount: Int { registry.withLock { $0.clients.count } }
-
     private func wakeUp() {
         var one: UInt64 = 1
         _ = write(wakeFD, &one, 8)
