@@ -70,6 +70,27 @@ final class ScriptedFastCGIPeer: Sendable {
         }
     }
 
+    /// A TCP port nobody listens on: nginx's `connect() failed (111: Connection refused)`, an
+    /// error, not critical.
+    @Test func aRefusedTCPConnectionIsABadGatewayLoggedAsAnError() async throws {
+        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = probe.localAddress!.port!
+        try await probe.close()
+        do {
+            _ = try await run(.inet(host: "127.0.0.1", port: port))
+            Issue.record("connected to a closed port")
+        } catch {
+            guard case .connectFailed(let reason, let critical) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(reason.hasPrefix("connect() "))
+            #expect(reason.hasSuffix("failed (111: Connection refused) while connecting to upstream"))
+            #expect(!critical)
+            #expect(error.status == 502)
+        }
+    }
+
     @Test func anUpstreamThatNeverAnswersTimesOut() async throws {
         let peer = try await ScriptedFastCGIPeer { _ in }
         let start = ContinuousClock.now
