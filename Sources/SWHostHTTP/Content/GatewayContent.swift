@@ -240,6 +240,7 @@ extension RequestProcessor {
             return
         }
         var reply = Reply(status: head.effectiveStatus)
+        reply.headers.reserveCapacity(head.headers.count + 1)
         reply.contentType = head.contentType
         if let location = head.location {
             reply.headers.append(name: "Location", value: location.hasPrefix("/") ? absoluteLocation(location, state) : location)
