@@ -42,6 +42,8 @@ let package = Package(
         // linked, they cost every process ~2.3 MB of resident libraries and ~1 ms per exec.
         // Built against libxml2-dev and libssl-dev headers; the include path is Debian's.
         .target(name: "CLazyLibraries", cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])]),
+        // epoll and eventfd for the FastCGI upstream reactor (headers only).
+        .systemLibrary(name: "CEpoll"),
         // Linux calls Swift cannot make directly (variadic, _GNU_SOURCE-only, macros).
         .target(name: "CSWHostSystem", linkerSettings: [.linkedLibrary("crypt")]),
 
@@ -79,7 +81,7 @@ let package = Package(
         // parameters only (no config syntax, no request-processing types).
         .target(
             name: "SWHostGateway",
-            dependencies: nio + ["SWHostHTTPCore", "CSWHostSystem", .product(name: "Logging", package: "swift-log")],
+            dependencies: nio + ["SWHostHTTPCore", "CSWHostSystem", "CEpoll", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Request processing: vhost and location routing, phases, variables, filters, per-vhost logs.

@@ -29,8 +29,13 @@ public struct CGIHeaderParser: Sendable {
     public var bufferedBytes: Int { buffer.readableBytes }
 
     public mutating func feed(_ chunk: ByteBuffer) throws(GatewayError) -> Progress {
-        var chunk = chunk
-        buffer.writeBuffer(&chunk)
+        if buffer.readableBytes == 0 {
+            // Usually the whole head comes in one chunk: scan it in place, without a copy.
+            buffer = chunk
+        } else {
+            var chunk = chunk
+            buffer.writeBuffer(&chunk)
+        }
         let bytes = buffer.readableBytesView
         var i = bytes.startIndex + scanned
         while i < bytes.endIndex {
@@ -42,7 +47,8 @@ public struct CGIHeaderParser: Sendable {
                     let head = try Self.parse(Array(bytes[bytes.startIndex..<bytes.startIndex + headLength]), nph: nph)
                     let rest = buffer.getSlice(at: buffer.readerIndex + (j + 1 - bytes.startIndex),
                                                length: bytes.endIndex - (j + 1)) ?? ByteBuffer()
-                    buffer = ByteBuffer()
+                    // Emptied without allocating a new buffer (the storage may be shared with `rest`).
+                    buffer.moveReaderIndex(to: buffer.writerIndex)
                     scanned = 0
                     return .head(head, rest: rest)
                 }

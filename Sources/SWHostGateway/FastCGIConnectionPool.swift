@@ -1,37 +1,55 @@
 // swhost: CGI and FastCGI gateways.
 
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
+import CEpoll
 import Synchronization
 
-/// One FastCGI connection with its reader, as kept between requests.
-struct FastCGIConnection: Sendable {
-    let channel: any Channel
-    let queue: InboundQueue
+/// A kept upstream socket between requests, still registered with the reactor under `token`.
+struct FastCGIKeptConnection: Sendable {
+    let fd: Int32
+    let token: UInt64
 }
 
-/// Idle FastCGI connections kept for reuse (`fastcgi_keep_conn on`), per event loop and upstream
-/// address, as nginx's upstream keepalive cache: a connection goes back after END_REQUEST when
-/// the request was fully sent and nothing else arrived; a bounded number wait per upstream
-/// (the oldest closed first) and each is closed after `idleTimeout` unused. An idle connection
-/// keeps a read pending, so an upstream that closes it (php-fpm's `pm.max_requests`, a restart)
-/// is noticed and the connection dropped instead of being handed out.
+/// Idle FastCGI connections kept for reuse (`fastcgi_keep_conn on`), per upstream address, as
+/// nginx's upstream keepalive cache: a connection goes back after END_REQUEST when the request
+/// was fully sent and nothing else arrived; a bounded number wait per upstream (the oldest
+/// closed first) and each is closed after `idleTimeout` unused. An idle socket stays in the
+/// reactor's epoll set, so an upstream that closes it (php-fpm's `pm.max_requests`, a restart)
+/// is noticed and the socket dropped instead of being handed out.
 ///
-/// Keep the bound at or below the upstream's process count per event loop: php-fpm and php-cgi
-/// give a whole process to each open connection, idle or not.
+/// Keep the bound at or below the upstream's process count: php-fpm and php-cgi give a whole
+/// process to each open connection, idle or not.
 public final class FastCGIConnectionPool: Sendable {
-    struct Key: Hashable {
-        var loop: ObjectIdentifier
-        var address: FastCGIAddress
-    }
+    /// One idle socket: the reactor client for its token while it waits.
+    final class Idle: FastCGIReactorClient {
+        let connection: FastCGIKeptConnection
+        let address: FastCGIAddress
+        let expires: UInt64
+        let pool: FastCGIConnectionPool
+        let reactor: FastCGIReactor
 
-    struct Entry {
-        var connection: FastCGIConnection
-        var token: UInt64
-    }
+        init(_ connection: FastCGIKeptConnection, _ address: FastCGIAddress, expires: UInt64, pool: FastCGIConnectionPool,
+             reactor: FastCGIReactor) {
+            self.connection = connection
+            self.address = address
+            self.expires = expires
+            self.pool = pool
+            self.reactor = reactor
+        }
 
-    struct State {
-        var idle: [Key: [Entry]] = [:]
-        var nextToken: UInt64 = 0
+        /// Anything but writability while idle (the upstream closed it, or sent something
+        /// unasked) makes it unusable. Returns false when it was handed out meanwhile.
+        func handle(events: UInt32) -> Bool {
+            guard events & ~EPOLLOUT.rawValue != 0 else { return pool.contains(self) }
+            return pool.drop(self)
+        }
+
+        func checkDeadline(now: UInt64) {
+            if now >= expires { _ = pool.drop(self) }
+        }
     }
 
     /// The pool every `fastcgi_keep_conn on` location uses.
@@ -39,55 +57,58 @@ public final class FastCGIConnectionPool: Sendable {
 
     public let maxIdlePerUpstream: Int
     public let idleTimeout: TimeAmount
-    private let state = Mutex(State())
+    private let idle = Mutex<[FastCGIAddress: [Idle]]>([:])
 
     public init(maxIdlePerUpstream: Int, idleTimeout: TimeAmount) {
         self.maxIdlePerUpstream = maxIdlePerUpstream
         self.idleTimeout = idleTimeout
     }
 
-    /// Idle connections to `address` on `loop` (for tests and status).
-    public func idleCount(_ address: FastCGIAddress, on loop: any EventLoop) -> Int {
-        state.withLock { $0.idle[Key(loop: ObjectIdentifier(loop), address: address)]?.count ?? 0 }
+    /// Idle connections to `address` (for tests and status). Connections are per process, not
+    /// per event loop: `loop` is accepted for compatibility and not used.
+    public func idleCount(_ address: FastCGIAddress, on loop: (any EventLoop)? = nil) -> Int {
+        idle.withLock { $0[address]?.count ?? 0 }
     }
 
-    /// The most recently used idle connection that is still open and quiet, or nil. Runs on
-    /// `loop` (the queues are confined to it); unusable ones met on the way are closed.
-    func checkout(_ address: FastCGIAddress, on loop: any EventLoop) -> FastCGIConnection? {
-        loop.preconditionInEventLoop()
-        let key = Key(loop: ObjectIdentifier(loop), address: address)
-        while let entry = state.withLock({ $0.idle[key]?.popLast() }) {
-            if entry.connection.channel.isActive && entry.connection.queue.isQuiet { return entry.connection }
-            entry.connection.channel.close(promise: nil)
-        }
-        return nil
+    /// The most recently used idle connection to `address`, or nil. The caller becomes the
+    /// reactor client of its token (`FastCGIReactor.reassign`).
+    func checkout(_ address: FastCGIAddress) -> FastCGIKeptConnection? {
+        idle.withLock { $0[address]?.popLast()?.connection }
     }
 
-    /// Keeps `connection` for the next request to `address` on `loop`. Runs on `loop`.
-    func checkin(_ connection: FastCGIConnection, _ address: FastCGIAddress, on loop: any EventLoop) {
-        loop.preconditionInEventLoop()
-        guard connection.channel.isActive, connection.queue.isQuiet else {
-            connection.channel.close(promise: nil)
-            return
-        }
-        let key = Key(loop: ObjectIdentifier(loop), address: address)
-        let (token, evicted) = state.withLock { s -> (UInt64, Entry?) in
-            s.nextToken &+= 1
-            var list = s.idle[key] ?? []
-            list.append(Entry(connection: connection, token: s.nextToken))
+    /// Keeps `connection` for the next request to `address`; the oldest idle one beyond the
+    /// bound is closed.
+    func checkin(_ connection: FastCGIKeptConnection, _ address: FastCGIAddress, reactor: FastCGIReactor) {
+        let entry = Idle(connection, address, expires: FastCGISocket.now() + UInt64(max(1, idleTimeout.nanoseconds)),
+                         pool: self, reactor: reactor)
+        reactor.reassign(connection.token, to: entry)
+        let evicted = idle.withLock { all -> Idle? in
+            var list = all[address] ?? []
+            list.append(entry)
             let evicted = list.count > maxIdlePerUpstream ? list.removeFirst() : nil
-            s.idle[key] = list
-            return (s.nextToken, evicted)
+            all[address] = list
+            return evicted
         }
-        evicted?.connection.channel.close(promise: nil)
-        // Watch for the upstream closing it (or sending something unasked) while idle.
-        connection.queue.watchWhileIdle()
-        loop.scheduleTask(in: idleTimeout) { [self] in
-            let expired = state.withLock { s -> Entry? in
-                guard let index = s.idle[key]?.firstIndex(where: { $0.token == token }) else { return nil }
-                return s.idle[key]?.remove(at: index)
-            }
-            expired?.connection.channel.close(promise: nil)
+        if let evicted { Self.close(evicted) }
+    }
+
+    private func contains(_ entry: Idle) -> Bool {
+        idle.withLock { $0[entry.address]?.contains { $0 === entry } ?? false }
+    }
+
+    /// Closes `entry` if it is still idle; false when it was handed out.
+    private func drop(_ entry: Idle) -> Bool {
+        let removed = idle.withLock { all -> Bool in
+            guard let index = all[entry.address]?.firstIndex(where: { $0 === entry }) else { return false }
+            all[entry.address]!.remove(at: index)
+            return true
         }
+        if removed { Self.close(entry) }
+        return removed
+    }
+
+    private static func close(_ entry: Idle) {
+        entry.reactor.remove(entry.connection.token)
+        Glibc.close(entry.connection.fd)
     }
 }

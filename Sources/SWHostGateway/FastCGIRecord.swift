@@ -35,14 +35,24 @@ public struct FastCGIRecord: Sendable, Equatable {
     public static func write(type: RecordType, requestID: UInt16, content: ByteBufferView, to out: inout ByteBuffer) {
         precondition(content.count <= maxContent)
         let padding = (8 - content.count % 8) % 8
-        out.writeInteger(UInt8(1))
-        out.writeInteger(type.rawValue)
-        out.writeInteger(requestID)
-        out.writeInteger(UInt16(content.count))
-        out.writeInteger(UInt8(padding))
-        out.writeInteger(UInt8(0))
+        writeHeader(type: type, requestID: requestID, length: content.count, padding: padding, to: &out)
         out.writeBytes(content)
         out.writeRepeatingByte(0, count: padding)
+    }
+
+    /// The 8-byte record header (§3.3), in one write.
+    static func writeHeader(type: RecordType, requestID: UInt16, length: Int, padding: Int, to out: inout ByteBuffer) {
+        out.writeWithUnsafeMutableBytes(minimumWritableBytes: headerLength) { raw in
+            raw[0] = 1
+            raw[1] = type.rawValue
+            raw[2] = UInt8(truncatingIfNeeded: requestID >> 8)
+            raw[3] = UInt8(truncatingIfNeeded: requestID)
+            raw[4] = UInt8(truncatingIfNeeded: length >> 8)
+            raw[5] = UInt8(truncatingIfNeeded: length)
+            raw[6] = UInt8(truncatingIfNeeded: padding)
+            raw[7] = 0
+            return headerLength
+        }
     }
 
     /// Appends `data` as as many records of `type` as needed (a stream's data; an empty `data`
@@ -58,16 +68,15 @@ public struct FastCGIRecord: Sendable, Equatable {
 
     /// The empty record that ends a stream (PARAMS, STDIN).
     public static func writeEnd(type: RecordType, requestID: UInt16, to out: inout ByteBuffer) {
-        write(type: type, requestID: requestID, content: ByteBuffer().readableBytesView, to: &out)
+        writeHeader(type: type, requestID: requestID, length: 0, padding: 0, to: &out)
     }
 
     /// `FCGI_BEGIN_REQUEST` for the responder role.
     public static func writeBeginRequest(requestID: UInt16, keepConnection: Bool, to out: inout ByteBuffer) {
-        var body = ByteBuffer()
-        body.writeInteger(responderRole)
-        body.writeInteger(keepConnection ? keepConnFlag : 0)
-        body.writeRepeatingByte(0, count: 5)
-        write(type: .beginRequest, requestID: requestID, content: body.readableBytesView, to: &out)
+        writeHeader(type: .beginRequest, requestID: requestID, length: 8, padding: 0, to: &out)
+        out.writeInteger(responderRole)
+        out.writeInteger(keepConnection ? keepConnFlag : 0)
+        out.writeRepeatingByte(0, count: 5)
     }
 
     /// Encodes name-value pairs (§3.4): lengths below 128 take one byte, others four with the
@@ -126,7 +135,13 @@ public struct FastCGIRecordParser: Sendable {
         if buffer.readableBytes == 0 {
             buffer = bytes
         } else {
-            buffer.writeBuffer(&bytes)
+            // A fresh buffer with only the unread bytes: appending in place would copy-on-write
+            // the whole storage, consumed bytes included (records handed out share it), and a
+            // stream that always ends reads mid-record would grow it without bound.
+            var merged = ByteBufferAllocator().buffer(capacity: buffer.readableBytes + bytes.readableBytes)
+            merged.writeBuffer(&buffer)
+            merged.writeBuffer(&bytes)
+            buffer = merged
         }
     }
 
@@ -144,7 +159,7 @@ public struct FastCGIRecordParser: Sendable {
         buffer.moveReaderIndex(forwardBy: FastCGIRecord.headerLength)
         let content = buffer.readSlice(length: length)!
         buffer.moveReaderIndex(forwardBy: padding)
-        if buffer.readableBytes == 0 { buffer = ByteBuffer() }
+        // An emptied buffer is not replaced (that would allocate): `feed` takes the next read as is.
         return FastCGIRecord(type: type, requestID: id, content: content)
     }
 }

@@ -2,7 +2,7 @@
 
 import NIOCore
 
-/// Reads a channel (a CGI pipe, a FastCGI socket) on demand: the channel runs with `autoRead`
+/// Reads a channel (a CGI script's pipe) on demand: the channel runs with `autoRead`
 /// off and one `read()` is issued only when the consumer waits for bytes, so a slow client slows
 /// the script down instead of filling memory.
 ///

@@ -129,11 +129,13 @@ private let compatServer = SharedServer {
         // The dash spelling is the same variable either way.
         #expect(try server.get("/tok", host: "under.test", [("X-My-Token", "dash")]).bodyString == "[dash]")
 
-        let fixture = try GatewayFixture(extraServer: "underscores_in_headers on;")
+        let fixture = try GatewayFixture(extraServer: "underscores_in_headers on;") { try $0.startPHPFPM() }
         defer { fixture.tearDown() }
         let env = try fixture.get("/cgi-bin/env.py", headers: [token])
         #expect(env.status == 200)
         #expect(env.bodyString.contains("HTTP_X_MY_TOKEN=abc\n"))
+        #expect(try fixture.get("/token.php", headers: [token]).bodyString == "abc")
+        #expect(try fixture.get("/token.php").bodyString == "none")
     }
 
     /// `worker_connections`: a worker holds at most that many client connections; the next is

@@ -92,7 +92,7 @@ extension RequestProcessor {
 
     /// `fastcgi_pass`.
     func runFastCGI(_ state: RequestState, _ upstream: FastCGIUpstream) {
-        let settings = state.settings
+        // Fields are read one by one: a copy of `state.settings` would retain all of them.
         let address: FastCGIAddress
         switch upstream {
         case .inet(let host, let port): address = .inet(host: host, port: port)
@@ -106,44 +106,81 @@ extension RequestProcessor {
             }
             address = .unix(path: app.socket)
         }
-        var params = GatewayEnvironment.params(settings.fastcgiParams, state)
-        // fastcgi_pass_request_headers on (nginx's default): the request headers as HTTP_*.
-        GatewayEnvironment.appendHeaders(&params, state, skipExisting: true)
         var invocation = FastCGIInvocation(
-            address: address, params: params,
-            connectTimeout: .milliseconds(settings.fastcgiConnectTimeout.milliseconds),
-            readTimeout: .milliseconds(settings.fastcgiReadTimeout.milliseconds),
-            keepConnection: settings.fastcgiKeepConn)
+            address: address, encodedParams: Self.fastcgiParams(state.settings.fastcgiParams, state),
+            connectTimeout: .milliseconds(state.settings.fastcgiConnectTimeout.milliseconds),
+            readTimeout: .milliseconds(state.settings.fastcgiReadTimeout.milliseconds),
+            keepConnection: state.settings.fastcgiKeepConn)
         guard let pending = gatewayBody(state) else { return }
         let log = state.errorLog
-        let context = state.logContext
-        let loop = state.request.eventLoop
         let stderr: @Sendable (String) -> Void = { line in
-            if log.isEnabled(.error) { log.log(.error, line, context: context) }
+            // The context is built only when a line is logged (state's request and server are immutable).
+            if log.isEnabled(.error) {
+                var context = state.logContext
+                context.upstream = address.logName
+                log.log(.error, line, context: context)
+            }
         }
         if case .ready(.none) = pending {
-            // No body to read: the whole exchange up to the head runs on this loop, no task.
-            FastCGIGateway().start(invocation, body: .none, on: loop, stderr: stderr).whenComplete { result in
+            // No body to read: connect and send on this loop; the head comes back on it.
+            FastCGIGateway().start(invocation, body: .none, on: state.request.eventLoop, stderr: stderr) { result in
                 switch result {
                 case .success(let response): self.finishGateway(state, response)
-                case .failure(let error):
-                    self.gatewayFailed(state, error as? GatewayError ?? .badGateway("\(error)"), what: "upstream \(address)")
+                case .failure(let error): self.fastcgiFailed(state, error, upstream: address)
                 }
             }
             return
         }
+        let loop = state.request.eventLoop
         Task {
             guard let (body, chunkedLength) = await self.resolveBody(pending, state, loop) else { return }
             if let chunkedLength {
                 // nginx sends the length of the body it buffered.
-                GatewayEnvironment.set(&invocation.params, "CONTENT_LENGTH", String(chunkedLength))
+                invocation.encodedParams = invocation.encodedParams.setting("CONTENT_LENGTH", String(chunkedLength))
             }
-            do throws(GatewayError) {
-                let response = try await FastCGIGateway().run(invocation, body: body, on: loop, stderr: stderr)
-                loop.execute { self.finishGateway(state, response) }
-            } catch {
-                loop.execute { self.gatewayFailed(state, error, what: "upstream \(address)") }
+            FastCGIGateway().start(invocation, body: body, on: loop, stderr: stderr) { result in
+                switch result {
+                case .success(let response): self.finishGateway(state, response)
+                case .failure(let error): self.fastcgiFailed(state, error, upstream: address)
+                }
             }
+        }
+    }
+
+    /// The `fastcgi_param`s (`if_not_empty` ones with an empty value left out) and, as
+    /// `fastcgi_pass_request_headers on` (nginx's default), every request header as `HTTP_*`
+    /// except those a `fastcgi_param HTTP_...` sets, encoded straight into the PARAMS buffer.
+    static func fastcgiParams(_ list: [GatewayParam], _ state: RequestState) -> FastCGIParams {
+        var params = FastCGIParams(capacity: 1024)
+        // `fastcgi_param HTTP_...` names (nginx's header_params): those headers are not passed.
+        var explicitHeaders: [String] = []
+        for param in list {
+            if Self.hasHTTPPrefix(param.name) { explicitHeaders.append(param.name) }
+            let value = state.render(param.value)
+            if param.ifNotEmpty, value.isEmpty { continue }
+            params.append(param.name, value)
+        }
+        appendHeaderParams(state.request.headers, to: &params, skipping: explicitHeaders)
+        // Fields with `_` in their names only under `underscores_in_headers on` (nginx).
+        if state.settings.underscoresInHeaders, !state.request.underscoreHeaders.isEmpty {
+            appendHeaderParams(state.request.underscoreHeaders, to: &params, skipping: explicitHeaders)
+        }
+        return params
+    }
+
+    private static func appendHeaderParams(_ headers: HTTPHeaderList, to params: inout FastCGIParams, skipping explicitHeaders: [String]) {
+        fields: for i in 0..<headers.count {
+            let name = headers[i].name
+            // Repeated fields go once, joined, where the first one is.
+            for j in 0..<i where HTTPHeaderList.equalsIgnoringCase(headers[j].name, name) { continue fields }
+            if HTTPHeaderList.equalsIgnoringCase(name, "content-type") || HTTPHeaderList.equalsIgnoringCase(name, "content-length")
+                || HTTPHeaderList.equalsIgnoringCase(name, "proxy") {
+                // Their own variables; `Proxy` never (httpoxy: HTTP_PROXY would be taken for a proxy setting).
+                continue
+            }
+            if !explicitHeaders.isEmpty, explicitHeaders.contains(where: { Self.isCGIName($0, of: name) }) { continue }
+            let separator = HTTPHeaderList.equalsIgnoringCase(name, "cookie") ? "; " : ", "
+            params.appendHeader(name, headers.joinedValues(name, separator: separator) ?? headers[i].value)
         }
     }
 
@@ -211,6 +248,7 @@ extension RequestProcessor {
         }
         var reply = Reply(status: head.effectiveStatus)
         reply.fromGateway = true
+        reply.headers.reserveCapacity(head.headers.count + 1)
         reply.contentType = head.contentType
         if let location = head.location {
             reply.headers.append(name: "Location", value: location.hasPrefix("/") ? absoluteLocation(location, state) : location)
@@ -230,16 +268,66 @@ extension RequestProcessor {
         finish(state, reply)
     }
 
+    /// A CGI failure before the head, logged with the script's name.
     func gatewayFailed(_ state: RequestState, _ error: GatewayError, what: String) {
         switch error {
-        case .timedOut:
+        case .timedOut, .connectTimedOut:
             state.log(.error, "\(what) timed out while reading response header")
-        case .badGateway(let reason):
+        case .badGateway(let reason), .connectFailed(let reason, _):
             state.log(.error, "\(what): \(reason)")
         case .busy:
             state.log(.error, "\(what): too many CGI processes (cgi_max_processes)")
         case .requestBody(let reason):
             state.log(.info, "\(what): request body: \(reason)")
+        }
+        finish(state, Reply(status: error.status))
+    }
+
+    /// True when `variable` is `HTTP_` and `header` upper-cased with `-` as `_` (RFC 3875
+    /// §4.1.18), compared without building the name.
+    static func isCGIName(_ variable: String, of header: String) -> Bool {
+        var variable = variable, header = header
+        return variable.withUTF8 { v in
+            header.withUTF8 { h in
+                guard v.count == h.count + 5, hasHTTPPrefix(v) else { return false }
+                for i in 0..<h.count {
+                    let b = h[i]
+                    let expected: UInt8 = switch b {
+                    case UInt8(ascii: "-"): UInt8(ascii: "_")
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"): b - 32
+                    default: b
+                    }
+                    if v[i + 5] != expected { return false }
+                }
+                return true
+            }
+        }
+    }
+
+    static func hasHTTPPrefix(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { hasHTTPPrefix($0) }
+    }
+
+    private static func hasHTTPPrefix(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        v.count > 5 && v[0] == UInt8(ascii: "H") && v[1] == UInt8(ascii: "T") && v[2] == UInt8(ascii: "T")
+            && v[3] == UInt8(ascii: "P") && v[4] == UInt8(ascii: "_")
+    }
+
+    /// A FastCGI failure before the head: logged as nginx logs it (`connect() to unix:/x failed
+    /// (2: No such file or directory) while connecting to upstream, client: ..., upstream:
+    /// "fastcgi://unix:/x:", host: ...`), answered with its status.
+    func fastcgiFailed(_ state: RequestState, _ error: GatewayError, upstream: FastCGIAddress) {
+        let level: ConfigDiagnostic.Level = switch error {
+        case .connectFailed(_, let critical): critical ? .crit : .error
+        case .requestBody: .info
+        default: .error
+        }
+        let log = state.errorLog
+        if log.isEnabled(level) {
+            var context = state.logContext
+            context.upstream = upstream.logName
+            log.log(level, error.reason, context: context)
         }
         finish(state, Reply(status: error.status))
     }

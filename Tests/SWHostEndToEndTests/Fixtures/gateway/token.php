@@ -1,0 +1,2 @@
+<?php
+echo $_SERVER['HTTP_X_MY_TOKEN'] ?? 'none';
