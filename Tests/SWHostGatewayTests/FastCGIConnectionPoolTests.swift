@@ -150,8 +150,11 @@ final class CountingFastCGIPeer: Sendable {
     @Test func idleConnectionsCloseAfterTheTimeout() async throws {
         let peer = try await CountingFastCGIPeer()
         let pool = FastCGIConnectionPool(maxIdlePerUpstream: 2, idleTimeout: .seconds(3))
+        let kept = ContinuousClock.now
         _ = try await request(peer, keep: true, pool: pool)
-        #expect(try await idle(pool, peer) == 1)
+        let idleAfterRequest = try await idle(pool, peer)
+        // On a starved machine the check itself may come after the idle timeout.
+        #expect(idleAfterRequest == 1 || ContinuousClock.now - kept >= .seconds(3))
         let deadline = ContinuousClock.now + .seconds(15)
         while try await idle(pool, peer) > 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
