@@ -190,4 +190,33 @@ private let compatServer = SharedServer {
         }
         #expect(lines[lines.count - 1][0] != lines[lines.count - 2][0])
     }
+
+    /// `upstream` blocks for `fastcgi_pass NAME`: a server that cannot be connected to is logged
+    /// and the next one answers; when none can, 502.
+    @Test func upstreamMovesToTheNextServerWhenOneCannotBeReached() throws {
+        let fixture = try GatewayFixture(extraServer: """
+            location ^~ /up/ {
+                fastcgi_pass phpup;
+                include /etc/nginx/fastcgi_params;
+                fastcgi_param SCRIPT_FILENAME $document_root/token.php;
+            }
+            location ^~ /dead/ {
+                fastcgi_pass deadup;
+                include /etc/nginx/fastcgi_params;
+                fastcgi_param SCRIPT_FILENAME $document_root/token.php;
+            }
+            """, extraHTTP: """
+            upstream phpup { server unix:run/missing.sock; server unix:run/php.sock weight=2; keepalive 8; }
+            upstream deadup { server unix:run/missing.sock; server unix:run/gone.sock backup; }
+            """) { try $0.startPHPFPM() }
+        defer { fixture.tearDown() }
+        for _ in 0..<6 {
+            let r = try fixture.get("/up/x")
+            #expect(r.status == 200)
+            #expect(r.bodyString == "none")
+        }
+        #expect(eventually { fixture.errorLog.contains("connect() to unix:\(fixture.prefix.path("run/missing.sock")) failed (2: No such file or directory)") })
+        #expect(try fixture.get("/dead/x").status == 502)
+        #expect(eventually { fixture.errorLog.contains("run/gone.sock") })
+    }
 }

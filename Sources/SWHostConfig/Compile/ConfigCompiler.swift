@@ -65,7 +65,7 @@ extension ConfigCompilerState {
         for (name, _) in usedUserVariables where !definedVariables.contains(name) {
             throw ConfigDiagnostic(.emerg, "unknown \"\(name)\" variable")
         }
-        let apps = Set(fastcgiApps.map(\.name))
+        let apps = Set(fastcgiApps.map(\.name)).union(upstreams.keys)
         for (name, location) in fastcgiAppReferences where !apps.contains(name) {
             throw ConfigDiagnostic(.emerg, "no port in upstream \"\(name)\"", at: location)
         }

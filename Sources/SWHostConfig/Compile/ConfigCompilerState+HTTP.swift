@@ -13,6 +13,7 @@ extension ConfigCompilerState {
             case "server": serverBlocks.append(d)
             case "log_format": try logFormat(d)
             case "fastcgi_app": try fastcgiApp(d)
+            case "upstream": try upstream(d)
             case "types": try types(d, into: &level, seen: &typesSeen)
             case "error_log": try levelErrorLog(d, into: &level)
             default: try apply(spec, d, to: &level)
@@ -22,8 +23,10 @@ extension ConfigCompilerState {
         servers.reserveCapacity(serverBlocks.count)
         for d in serverBlocks { servers.append(try compileServer(d, parent: level.settings)) }
         let (listeners, options) = try buildListeners(servers)
-        return HTTPConfig(servers: servers, listeners: listeners, logFormats: logFormats, fastcgiApps: fastcgiApps,
-                          settings: level.settings, listenOptions: options)
+        var config = HTTPConfig(servers: servers, listeners: listeners, logFormats: logFormats, fastcgiApps: fastcgiApps,
+                                settings: level.settings, listenOptions: options)
+        config.upstreams = upstreams
+        return config
     }
 
     /// `error_log` in http/server/location: replaces the inherited list at this level.
@@ -77,6 +80,9 @@ extension ConfigCompilerState {
         let name = d.arguments[0].value
         guard !fastcgiApps.contains(where: { $0.name == name }) else {
             throw ConfigDiagnostic(.emerg, "duplicate fastcgi_app \"\(name)\"", at: d.location)
+        }
+        guard upstreams[name] == nil else {
+            throw ConfigDiagnostic(.emerg, "duplicate upstream \"\(name)\"", at: d.location)
         }
         var app = FastCGIApp(name: name, command: [], processes: 1, socket: context.prefix + "run/fastcgi-\(name).sock",
                              environment: [], location: d.location)

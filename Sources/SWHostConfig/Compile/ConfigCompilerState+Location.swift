@@ -172,15 +172,16 @@ extension ConfigCompilerState {
         }
     }
 
-    /// `unix:/path`, `host:port`, or the name of a `fastcgi_app` (checked once the config is read).
-    func fastcgiUpstream(_ value: String, at location: SourceLocation) -> FastCGIUpstream {
+    /// `unix:/path`, `host:port`, or the name of a `fastcgi_app` or `upstream` (checked once the
+    /// config is read, when `reference`).
+    func fastcgiUpstream(_ value: String, at location: SourceLocation, reference: Bool = true) -> FastCGIUpstream {
         if value.hasPrefix("unix:") { return .unix(prefixPath(String(value.dropFirst(5)))) }
         if let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]) {
             var host = String(value[..<colon])
             if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
             return .inet(host: host, port: port)
         }
-        fastcgiAppReferences.append((value, location))
+        if reference { fastcgiAppReferences.append((value, location)) }
         return .app(value)
     }
 

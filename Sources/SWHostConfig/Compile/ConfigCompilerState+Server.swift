@@ -20,6 +20,11 @@ extension ConfigCompilerState {
                 if listens.contains(where: { $0.address == listen.address }) {
                     throw ConfigDiagnostic(.emerg, "a duplicate listen \(listen.address)", at: child.location)
                 }
+                if listen.ssl {
+                    // Accepted so HTTPS site files load, but never silently: this port is plaintext.
+                    warn("the \"ssl\" parameter is accepted but swhost has no TLS: \(listen.address) speaks plain HTTP "
+                         + "(terminate TLS in front of swhost)", at: child.location)
+                }
                 listens.append(listen)
             case "server_name": names += try ServerNameParser.parse(child, compiler: self)
             case "location": locationBlocks.append(child)

@@ -19,6 +19,7 @@ final class ConfigCompilerState {
     var usedUserVariables: [(String, SourceLocation)] = []
     var logFormats: [String: LogFormat] = ["combined": .combined]
     var fastcgiApps: [FastCGIApp] = []
+    var upstreams: [String: Upstream] = [:]
     var fastcgiAppReferences: [(String, SourceLocation)] = []
     /// Log files whose directory must be writable, in first-mention order, each once.
     var writableFiles: [String] = []

@@ -118,6 +118,21 @@ extension DirectiveTable {
         ignored("keepalive_disable", .hsl, .atLeast(1)),
         ignored("resolver", .hsl, .atLeast(1)),
         ignored("resolver_timeout", .hsl, .exactly(1)),
+        // TLS settings (Debian's nginx.conf sets the first two at http level): swhost has no
+        // TLS, so they configure nothing; a `listen ... ssl` is warned about where it appears.
+        ignored("ssl_protocols", hs, .atLeast(1)),
+        ignored("ssl_prefer_server_ciphers", hs, .flag),
+        ignored("ssl_ciphers", hs, .exactly(1)),
+        ignored("ssl_certificate", hs, .exactly(1)),
+        ignored("ssl_certificate_key", hs, .exactly(1)),
+        ignored("ssl_dhparam", hs, .exactly(1)),
+        ignored("ssl_ecdh_curve", hs, .exactly(1)),
+        ignored("ssl_session_cache", hs, .range(1...2)),
+        ignored("ssl_session_timeout", hs, .exactly(1)),
+        ignored("ssl_session_tickets", hs, .flag),
+        ignored("ssl_stapling", hs, .flag),
+        ignored("ssl_stapling_verify", hs, .flag),
+        ignored("ssl_trusted_certificate", hs, .exactly(1)),
 
         // gzip.
         flag("gzip", \.gzip, lif),

@@ -120,6 +120,7 @@ enum DirectiveTable {
         structural("internal", .location, .exactly(0)),
         structural("log_format", .http, .atLeast(2)),
         structural("fastcgi_app", .http, .exactly(1), block: true),
+        structural("upstream", .http, .exactly(1), block: true),
         structural("command", .fastcgiApp, .atLeast(1)),
         structural("processes", .fastcgiApp, .exactly(1)),
         structural("socket", .fastcgiApp, .exactly(1)),

@@ -15,7 +15,7 @@ public struct GatewayParam: Sendable, Hashable {
 public enum FastCGIUpstream: Sendable, Hashable {
     case inet(host: String, port: Int)
     case unix(String)
-    /// A `fastcgi_app NAME` spawned by swhost.
+    /// A name: a `fastcgi_app NAME` spawned by swhost, or an `upstream NAME` block.
     case app(String)
 }
 

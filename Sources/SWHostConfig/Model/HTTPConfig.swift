@@ -10,6 +10,8 @@ public struct HTTPConfig: Sendable {
     public var logFormats: [String: LogFormat]
     /// `fastcgi_app` blocks in config order.
     public var fastcgiApps: [FastCGIApp]
+    /// `upstream` blocks by name.
+    public var upstreams: [String: Upstream] = [:]
     /// http-level settings.
     public var settings: HTTPSettings
     /// Listen directives per address with the merged socket options (first one that sets them wins).

@@ -93,42 +93,36 @@ extension RequestProcessor {
     /// `fastcgi_pass`.
     func runFastCGI(_ state: RequestState, _ upstream: FastCGIUpstream) {
         // Fields are read one by one: a copy of `state.settings` would retain all of them.
-        let address: FastCGIAddress
+        let addresses: [FastCGIAddress]
         switch upstream {
-        case .inet(let host, let port): address = .inet(host: host, port: port)
-        case .unix(let path): address = .unix(path: path)
+        case .inet(let host, let port): addresses = [.inet(host: host, port: port)]
+        case .unix(let path): addresses = [.unix(path: path)]
         case .app(let name):
-            // The master starts the app's processes on this socket (fastcgi_app).
-            guard let app = runtime.config.fastcgiApps.first(where: { $0.name == name }) else {
-                state.log(.error, "fastcgi_app \"\(name)\" is not defined")
+            if let app = runtime.config.fastcgiApps.first(where: { $0.name == name }) {
+                // The master starts the app's processes on this socket (fastcgi_app).
+                addresses = [.unix(path: app.socket)]
+            } else if let servers = runtime.upstreams.candidates(name) {
+                guard !servers.isEmpty else {
+                    state.log(.error, "no live upstreams while connecting to upstream")
+                    finish(state, Reply(status: 502))
+                    return
+                }
+                addresses = servers
+            } else {
+                state.log(.error, "upstream \"\(name)\" is not defined")
                 finish(state, Reply(status: 502))
                 return
             }
-            address = .unix(path: app.socket)
         }
         var invocation = FastCGIInvocation(
-            address: address, encodedParams: Self.fastcgiParams(state.settings.fastcgiParams, state),
+            address: addresses[0], encodedParams: Self.fastcgiParams(state.settings.fastcgiParams, state),
             connectTimeout: .milliseconds(state.settings.fastcgiConnectTimeout.milliseconds),
             readTimeout: .milliseconds(state.settings.fastcgiReadTimeout.milliseconds),
             keepConnection: state.settings.fastcgiKeepConn)
         guard let pending = gatewayBody(state) else { return }
-        let log = state.errorLog
-        let stderr: @Sendable (String) -> Void = { line in
-            // The context is built only when a line is logged (state's request and server are immutable).
-            if log.isEnabled(.error) {
-                var context = state.logContext
-                context.upstream = address.logName
-                log.log(.error, line, context: context)
-            }
-        }
         if case .ready(.none) = pending {
             // No body to read: connect and send on this loop; the head comes back on it.
-            FastCGIGateway().start(invocation, body: .none, on: state.request.eventLoop, stderr: stderr) { result in
-                switch result {
-                case .success(let response): self.finishGateway(state, response)
-                case .failure(let error): self.fastcgiFailed(state, error, upstream: address)
-                }
-            }
+            startFastCGI(state, invocation, body: .none, addresses: addresses, attempt: 0)
             return
         }
         let loop = state.request.eventLoop
@@ -138,10 +132,45 @@ extension RequestProcessor {
                 // nginx sends the length of the body it buffered.
                 invocation.encodedParams = invocation.encodedParams.setting("CONTENT_LENGTH", String(chunkedLength))
             }
-            FastCGIGateway().start(invocation, body: body, on: loop, stderr: stderr) { result in
-                switch result {
-                case .success(let response): self.finishGateway(state, response)
-                case .failure(let error): self.fastcgiFailed(state, error, upstream: address)
+            self.startFastCGI(state, invocation, body: body, addresses: addresses, attempt: 0)
+        }
+    }
+
+    /// One try of the request on `addresses[attempt]`; a connection that cannot be made moves on
+    /// to the next server of an `upstream` (nginx's default `fastcgi_next_upstream error timeout`)
+    /// when the body can be sent again.
+    private func startFastCGI(_ state: RequestState, _ invocation: FastCGIInvocation, body: GatewayRequestBody,
+                              addresses: [FastCGIAddress], attempt: Int) {
+        var current = invocation
+        let address = addresses[attempt]
+        current.address = address
+        let log = state.errorLog
+        let stderr: @Sendable (String) -> Void = { line in
+            // The context is built only when a line is logged (state's request and server are immutable).
+            if log.isEnabled(.error) {
+                var context = state.logContext
+                context.upstream = address.logName
+                log.log(.error, line, context: context)
+            }
+        }
+        let replayable = switch body {
+        case .none, .buffered: true
+        case .stream, .spooled: false
+        }
+        FastCGIGateway().start(current, body: body, on: state.request.eventLoop, stderr: stderr) { result in
+            switch result {
+            case .success(let response):
+                self.finishGateway(state, response)
+            case .failure(let error):
+                let connecting = switch error {
+                case .connectFailed, .connectTimedOut: true
+                default: false
+                }
+                if connecting, replayable, attempt + 1 < addresses.count {
+                    self.logFastCGIFailure(state, error, upstream: address)
+                    self.startFastCGI(state, invocation, body: body, addresses: addresses, attempt: attempt + 1)
+                } else {
+                    self.fastcgiFailed(state, error, upstream: address)
                 }
             }
         }
@@ -318,6 +347,11 @@ extension RequestProcessor {
     /// (2: No such file or directory) while connecting to upstream, client: ..., upstream:
     /// "fastcgi://unix:/x:", host: ...`), answered with its status.
     func fastcgiFailed(_ state: RequestState, _ error: GatewayError, upstream: FastCGIAddress) {
+        logFastCGIFailure(state, error, upstream: upstream)
+        finish(state, Reply(status: error.status))
+    }
+
+    private func logFastCGIFailure(_ state: RequestState, _ error: GatewayError, upstream: FastCGIAddress) {
         let level: ConfigDiagnostic.Level = switch error {
         case .connectFailed(_, let critical): critical ? .crit : .error
         case .requestBody: .info
@@ -329,6 +363,5 @@ extension RequestProcessor {
             context.upstream = upstream.logName
             log.log(level, error.reason, context: context)
         }
-        finish(state, Reply(status: error.status))
     }
 }

@@ -29,6 +29,8 @@ public final class HTTPRuntime: Sendable {
     public let openFiles: SWHostStatic.OpenFileCache
     public let sniffer: MagicSniffer
     public let gzipVariants: GzipVariantCache
+    /// Round-robin cursors of the `upstream` blocks.
+    let upstreams: UpstreamBalancer
     public let smallFiles: SmallFileCache
     /// The software name for `Server:` and error pages.
     public let serverName = "swhost"
@@ -56,6 +58,7 @@ public final class HTTPRuntime: Sendable {
             mainErrorLog.log(.alert, "\(message), mime_sniff answers default_type")
         })
         self.gzipVariants = GzipVariantCache()
+        self.upstreams = UpstreamBalancer(config.upstreams)
         self.smallFiles = SmallFileCache()
     }
 
