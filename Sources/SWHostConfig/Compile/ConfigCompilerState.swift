@@ -41,9 +41,38 @@ final class ConfigCompilerState {
         ConfigDiagnostic(.emerg, "\"\(d.name)\" directive is duplicate", at: d.location)
     }
 
+    /// nginx directives of modules swhost does not have, with what the operator is missing.
+    static let missingModules: [String: String] = [
+        "proxy_pass": "HTTP proxying; put a proxy in front of swhost or use fastcgi_pass",
+        "uwsgi_pass": "uwsgi support; run the app as FastCGI or CGI",
+        "scgi_pass": "SCGI support; run the app as FastCGI or CGI",
+        "grpc_pass": "gRPC proxying",
+        "memcached_pass": "memcached support",
+        "ssi": "server-side includes",
+        "sub_filter": "response body substitution",
+        "limit_req": "request rate limiting", "limit_req_zone": "request rate limiting",
+        "limit_conn": "connection limiting per key (worker_connections still caps a worker)",
+        "limit_conn_zone": "connection limiting per key (worker_connections still caps a worker)",
+        "limit_rate": "bandwidth limiting",
+        "fastcgi_cache": "a FastCGI response cache", "fastcgi_cache_path": "a FastCGI response cache",
+        "proxy_cache": "a proxy cache", "proxy_cache_path": "a proxy cache",
+        "ssl_certificate_by_lua_block": "TLS",
+        "dav_methods": "WebDAV",
+        "mp4": "MP4 pseudo-streaming", "flv": "FLV pseudo-streaming",
+        "image_filter": "image filtering",
+        "map": "map blocks", "geo": "geo blocks", "split_clients": "split_clients blocks",
+        "real_ip_header": "the realip module", "set_real_ip_from": "the realip module",
+        "secure_link": "secure links", "valid_referers": "referer checks", "userid": "userid cookies",
+        "empty_gif": "empty_gif",
+    ]
+
     /// Finds `d` in the table and checks context, block and argument count, in nginx's order.
     func lookup(_ d: ConfigDirective, in context: DirectiveContexts) throws(ConfigDiagnostic) -> DirectiveSpec {
         guard let spec = DirectiveTable.spec(d.name) else {
+            if let missing = Self.missingModules[d.name] {
+                // nginx's wording first, so tools that grep for it still match.
+                throw ConfigDiagnostic(.emerg, "unknown directive \"\(d.name)\" (swhost has no \(missing))", at: d.location)
+            }
             throw ConfigDiagnostic(.emerg, "unknown directive \"\(d.name)\"", at: d.location)
         }
         guard spec.contexts.contains(context) else {

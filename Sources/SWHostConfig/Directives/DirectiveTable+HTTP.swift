@@ -118,6 +118,25 @@ extension DirectiveTable {
         ignored("keepalive_disable", .hsl, .atLeast(1)),
         ignored("resolver", .hsl, .atLeast(1)),
         ignored("resolver_timeout", .hsl, .exactly(1)),
+        // Proxy tuning site files set beside (or instead of) a proxy_pass: they configure
+        // nothing without one, and `proxy_pass` itself is refused (swhost does not proxy).
+        ignored("proxy_read_timeout", .hsl, .exactly(1)),
+        ignored("proxy_connect_timeout", .hsl, .exactly(1)),
+        ignored("proxy_send_timeout", .hsl, .exactly(1)),
+        ignored("proxy_set_header", .hsl, .exactly(2)),
+        ignored("proxy_http_version", .hsl, .exactly(1)),
+        ignored("proxy_buffering", .hsl, .flag),
+        ignored("proxy_request_buffering", .hsl, .flag),
+        ignored("proxy_buffers", .hsl, .exactly(2)),
+        ignored("proxy_buffer_size", .hsl, .exactly(1)),
+        ignored("proxy_busy_buffers_size", .hsl, .exactly(1)),
+        ignored("proxy_redirect", .hsl, .range(1...2)),
+        ignored("proxy_hide_header", .hsl, .exactly(1)),
+        ignored("proxy_pass_header", .hsl, .exactly(1)),
+        ignored("proxy_intercept_errors", .hsl, .flag),
+        ignored("proxy_max_temp_file_size", .hsl, .exactly(1)),
+        ignored("proxy_headers_hash_max_size", .hsl, .exactly(1)),
+        ignored("proxy_headers_hash_bucket_size", .hsl, .exactly(1)),
         // TLS settings (Debian's nginx.conf sets the first two at http level): swhost has no
         // TLS, so they configure nothing; a `listen ... ssl` is warned about where it appears.
         ignored("ssl_protocols", hs, .atLeast(1)),
