@@ -55,26 +55,25 @@ public final class MagicSniffer: Sendable {
 
         /// Loads the cookie now; the error when the database cannot be loaded.
         func load() -> String? {
-            slot.withLock { Self.ensureLoaded(&$0, flags: flags, database: database, onLoadFailure: onLoadFailure) }
+            slot.withLock { ensureLoaded(&$0) }
         }
         /// `body` with the cookie, or nil when the database could not be loaded.
         func withCookie(_ body: (OpaquePointer) -> String?) -> String? {
-            slot.withLock { Self.run(&$0, flags: flags, database: database, onLoadFailure: onLoadFailure, body) }
+            slot.withLock { run(&$0, body) }
         }
         /// As ``withCookie(_:)``, or `.none` (outer) when another thread holds this cookie.
         func withCookieIfAvailable(_ body: (OpaquePointer) -> String?) -> String?? {
-            slot.withLockIfAvailable { Self.run(&$0, flags: flags, database: database, onLoadFailure: onLoadFailure, body) }
+            slot.withLockIfAvailable { run(&$0, body) }
         }
 
-        private static func run(_ slot: inout Slot, flags: Int32, database: String?, onLoadFailure: (@Sendable (String) -> Void)?,
-                                _ body: (OpaquePointer) -> String?) -> String? {
-            _ = ensureLoaded(&slot, flags: flags, database: database, onLoadFailure: onLoadFailure)
+        private func run(_ slot: inout Slot, _ body: (OpaquePointer) -> String?) -> String? {
+            _ = ensureLoaded(&slot)
             guard case .loaded(let m) = slot.cookie else { return nil }
             return body(m)
         }
 
-        private static func ensureLoaded(_ slot: inout Slot, flags: Int32, database: String?,
-                                         onLoadFailure: (@Sendable (String) -> Void)?) -> String? {
+        /// Called with the lock held.
+        private func ensureLoaded(_ slot: inout Slot) -> String? {
             switch slot.cookie {
             case .loaded: return nil
             case .failed(let message): return message
