@@ -40,7 +40,7 @@ extension CGIExchange {
                 } else {
                     append(bytes, &s)
                 }
-                if s.head != nil || s.reader != nil { s.readDeadline = FastCGISocket.now() + readTimeout }
+                if s.onHead != nil || s.reader != nil { s.readDeadline = FastCGISocket.now() + readTimeout }
                 // A short read emptied the pipe: a later write brings a new edge. Once the head is
                 // complete one more read tells whether the output has already ended (the script
                 // printed its page and exited): the response then goes whole, with a length.
@@ -57,8 +57,16 @@ extension CGIExchange {
                 return
             }
         }
-        if let head = headNow {
-            deliver(head, &s, &effects)
+        if let head = headNow { s.heldHead = head }
+        if let head = s.heldHead {
+            if s.ended || s.bufferedBytes >= Self.highWater {
+                s.heldHead = nil
+                s.holdDeadline = 0
+                deliver(head, &s, &effects)
+            } else if s.holdDeadline == 0 {
+                s.holdDeadline = FastCGISocket.now() + Self.holdNanoseconds
+                reactor.schedule(CGIPipeWatch(self, .stdout), at: s.holdDeadline)
+            }
         } else if s.head != nil, s.ended {
             let reason = s.head!.bufferedBytes == 0
                 ? "CGI script exited without sending a response header"
@@ -198,7 +206,7 @@ extension CGIExchange {
                 return
             }
         }
-        if let writer = s.writer, s.input.readableBytes <= Self.sendHighWater {
+        if let writer = s.writer, s.input.readableBytes == 0 {
             s.writer = nil
             effects.writer = (writer, .success(()))
         }
@@ -246,6 +254,8 @@ extension CGIExchange {
 
     /// Fails the head (or the body reader) and closes stdout and stdin.
     func fail(_ s: inout State, _ effects: inout Effects, _ error: GatewayError) {
+        s.heldHead = nil
+        s.holdDeadline = 0
         if let onHead = s.onHead {
             s.onHead = nil
             s.head = nil

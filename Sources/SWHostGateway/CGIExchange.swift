@@ -26,8 +26,11 @@ final class CGIExchange: Sendable {
     /// it resumes.
     static let highWater = 64 * 1024
     static let lowWater = 16 * 1024
-    /// Request bytes queued before the body feeder waits for the script to take them.
-    static let sendHighWater = 256 * 1024
+    /// How long a complete head waits for the end of the output (a script that printed its
+    /// page and is exiting), so that the response goes whole instead of as a stream (a task
+    /// and a hop to the event loop per chunk). A script still writing after that streams; it
+    /// only adds this much to the time of its first byte.
+    static let holdNanoseconds: UInt64 = 5_000_000
 
     struct State {
         /// Descriptors (-1: closed) and their reactor tokens (0: not registered).
@@ -48,6 +51,10 @@ final class CGIExchange: Sendable {
         /// Until the head is out: its parser and where it goes.
         var head: CGIHeaderParser?
         var onHead: HeadHandler?
+        /// A complete head held for up to `holdNanoseconds` (until `holdDeadline`) for the end
+        /// of the output.
+        var heldHead: GatewayResponseHead?
+        var holdDeadline: UInt64 = 0
         var stdout = CircularBuffer<ByteBuffer>(initialCapacity: 4)
         var bufferedBytes = 0
         /// stdout reached EOF.
@@ -167,6 +174,12 @@ final class CGIExchange: Sendable {
     func checkDeadline(now: UInt64) {
         var effects = Effects()
         state.withLock { s in
+            if s.holdDeadline != 0, now >= s.holdDeadline, let head = s.heldHead {
+                // Still writing: the response streams.
+                s.heldHead = nil
+                s.holdDeadline = 0
+                deliver(head, &s, &effects)
+            }
             if s.readDeadline != 0, now >= s.readDeadline {
                 s.readDeadline = 0
                 kill(&s)
@@ -187,24 +200,29 @@ final class CGIExchange: Sendable {
 
     // MARK: Request body (spooled or streamed bodies)
 
-    /// Queues request bytes for stdin; waits while more than `sendHighWater` bytes are queued.
-    /// Throws when the script stopped taking input (exited, closed stdin) or the exchange ended.
+    /// Writes request bytes to stdin; waits until the pipe has taken them all (one chunk in
+    /// flight, as a spooled body is read: the worker holds no more of it than that). Throws when
+    /// the script stopped taking input (exited, closed stdin) or the exchange ended.
     func send(_ bytes: ByteBuffer, last: Bool) async throws {
         var effects = Effects()
         let mustWait = try state.withLock { s throws(GatewayError) -> Bool in
             if s.inputRefused || s.stdinFD < 0 { throw GatewayError.badGateway("the CGI script closed its input") }
-            var bytes = bytes
-            s.input.writeBuffer(&bytes)
+            if s.input.readableBytes == 0 {
+                s.input = bytes
+            } else {
+                var bytes = bytes
+                s.input.writeBuffer(&bytes)
+            }
             if last { s.inputComplete = true }
             flushInput(&s, &effects)
-            return s.input.readableBytes > Self.sendHighWater && s.stdinFD >= 0
+            return s.input.readableBytes > 0 && s.stdinFD >= 0
         }
         run(effects)
         guard mustWait else { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let ready: Result<Void, any Error>? = state.withLock { s in
                 if s.inputRefused || s.stdinFD < 0 { return .failure(GatewayError.badGateway("the CGI script closed its input")) }
-                if s.input.readableBytes <= Self.sendHighWater { return .success(()) }
+                if s.input.readableBytes == 0 { return .success(()) }
                 s.writer = continuation
                 return nil
             }

@@ -44,6 +44,10 @@ final class FastCGIReactor: @unchecked Sendable {
         var nextToken: UInt64 = 1
         /// The reactor is about to block without a timeout: a first registration wakes it.
         var sleepingForever = false
+        /// Deadlines sooner than a tick (`schedule`), and when the reactor's wait ends (0: it
+        /// is not waiting), so that an earlier one wakes it.
+        var soon: [(deadline: UInt64, client: any FastCGIReactorClient)] = []
+        var waitingUntil: UInt64 = 0
     }
 
     private let epollFD: Int32
@@ -118,6 +122,20 @@ final class FastCGIReactor: @unchecked Sendable {
         registry.withLock { _ = $0.clients.removeValue(forKey: token) }
     }
 
+    /// Calls `client.checkDeadline` at about `deadline` (monotonic nanoseconds, to the
+    /// millisecond), for a wait shorter than a tick (a CGI head held briefly for the end of the
+    /// output).
+    func schedule(_ client: any FastCGIReactorClient, at deadline: UInt64) {
+        let wake = registry.withLock { r -> Bool in
+            r.soon.append((deadline, client))
+            let wake = r.waitingUntil != 0 && deadline < r.waitingUntil
+            if wake { r.waitingUntil = 0 }
+            r.sleepingForever = false
+            return wake
+        }
+        if wake { wakeUp() }
+    }
+
     private func wakeUp() {
         var one: UInt64 = 1
         _ = write(wakeFD, &one, 8)
@@ -131,10 +149,22 @@ final class FastCGIReactor: @unchecked Sendable {
         var nextCheck: UInt64 = 0
         while true {
             let timeout = registry.withLock { r -> Int32 in
-                r.sleepingForever = r.clients.isEmpty
-                return r.sleepingForever ? -1 : Self.tickMilliseconds
+                let now = FastCGISocket.now()
+                r.sleepingForever = r.clients.isEmpty && r.soon.isEmpty
+                if r.sleepingForever {
+                    r.waitingUntil = .max
+                    return -1
+                }
+                var milliseconds = Self.tickMilliseconds
+                for entry in r.soon {
+                    let left = entry.deadline > now ? Int32(min((entry.deadline - now + 999_999) / 1_000_000, UInt64(Self.tickMilliseconds))) : 0
+                    milliseconds = min(milliseconds, left)
+                }
+                r.waitingUntil = now + UInt64(milliseconds) * 1_000_000
+                return milliseconds
             }
             let n = epoll_wait(epollFD, events, capacity, timeout)
+            registry.withLock { $0.waitingUntil = 0 }
             if n > 0 {
                 for i in 0..<Int(n) {
                     let token = events[i].data.u64
@@ -147,6 +177,17 @@ final class FastCGIReactor: @unchecked Sendable {
                 }
             }
             let now = FastCGISocket.now()
+            let due = registry.withLock { r -> [any FastCGIReactorClient] in
+                guard !r.soon.isEmpty else { return [] }
+                var due: [any FastCGIReactorClient] = []
+                r.soon.removeAll { entry in
+                    guard entry.deadline <= now else { return false }
+                    due.append(entry.client)
+                    return true
+                }
+                return due
+            }
+            for client in due { client.checkDeadline(now: now) }
             if now >= nextCheck {
                 nextCheck = now + Self.tick
                 let clients = registry.withLock { r in r.clients.isEmpty ? [] : Array(r.clients.values) }
