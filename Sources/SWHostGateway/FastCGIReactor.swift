@@ -7,7 +7,8 @@ import CEpoll
 import CSWHostSystem
 import Synchronization
 
-/// Something the reactor watches: a FastCGI exchange, or an idle kept connection.
+/// Something the reactor watches: a FastCGI exchange, an idle kept connection, or one of a CGI
+/// script's descriptors.
 protocol FastCGIReactorClient: AnyObject, Sendable {
     /// Handles the epoll `events` of the client's socket. Returns false when the client no
     /// longer owns the socket's token (a kept connection handed to a new exchange): the reactor
@@ -19,7 +20,7 @@ protocol FastCGIReactorClient: AnyObject, Sendable {
 }
 
 /// One thread per process that waits, with an epoll set of its own, for the FastCGI upstream
-/// sockets, outside NIO: an upstream connection costs a `socket`, a `connect`, one `epoll_ctl`
+/// sockets and the CGI scripts' pipes and pidfds (`CGIExchange`), outside NIO: an upstream connection costs a `socket`, a `connect`, one `epoll_ctl`
 /// and a `close`, like nginx's, instead of a NIO channel (bootstrap, pipeline, promises,
 /// registration) per request. Sockets are registered edge-triggered for reading and writing
 /// once; whoever holds a client's lock may read or write its socket (the reactor on an event, a
