@@ -1,4 +1,6 @@
-/* epoll(7) and eventfd(2), which the Glibc module does not import: the FastCGI reactor's
- * readiness set (SWHostGateway/FastCGIReactor.swift). Header only, nothing to link. */
+/* epoll(7), eventfd(2) and pidfd_open(2), which the Glibc module does not import: the gateway
+ * reactor's readiness set (SWHostGateway/FastCGIReactor.swift) and the CGI processes' exit
+ * notification (SWHostGateway/SpawnedProcess.swift). Header only, nothing to link. */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/pidfd.h>

@@ -54,7 +54,7 @@ public enum CGIScriptLocator {
                 continue
             case S_IFREG:
                 let filename = root + scriptName
-                let interpreter = extensionOf(scriptName).flatMap { interpreters[$0] }
+                let interpreter = interpreters.isEmpty ? nil : extensionOf(scriptName).flatMap { interpreters[$0] }
                 if interpreter == nil, access(filename, X_OK) != 0 { return .forbidden }
                 return .script(Script(scriptName: scriptName, filename: filename, pathInfo: String(rest), interpreter: interpreter))
             default:
@@ -65,7 +65,7 @@ public enum CGIScriptLocator {
     }
 
     static func extensionOf(_ name: String) -> String? {
-        let base = name.split(separator: "/").last ?? ""
+        let base = name.lastIndex(of: "/").map { name[name.index(after: $0)...] } ?? name[...]
         guard let dot = base.lastIndex(of: "."), dot != base.startIndex else { return nil }
         return String(base[dot...])
     }

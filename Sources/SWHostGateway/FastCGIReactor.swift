@@ -7,7 +7,8 @@ import CEpoll
 import CSWHostSystem
 import Synchronization
 
-/// Something the reactor watches: a FastCGI exchange, or an idle kept connection.
+/// Something the reactor watches: a FastCGI exchange, an idle kept connection, or one of a CGI
+/// script's descriptors.
 protocol FastCGIReactorClient: AnyObject, Sendable {
     /// Handles the epoll `events` of the client's socket. Returns false when the client no
     /// longer owns the socket's token (a kept connection handed to a new exchange): the reactor
@@ -19,7 +20,7 @@ protocol FastCGIReactorClient: AnyObject, Sendable {
 }
 
 /// One thread per process that waits, with an epoll set of its own, for the FastCGI upstream
-/// sockets, outside NIO: an upstream connection costs a `socket`, a `connect`, one `epoll_ctl`
+/// sockets and the CGI scripts' pipes and pidfds (`CGIExchange`), outside NIO: an upstream connection costs a `socket`, a `connect`, one `epoll_ctl`
 /// and a `close`, like nginx's, instead of a NIO channel (bootstrap, pipeline, promises,
 /// registration) per request. Sockets are registered edge-triggered for reading and writing
 /// once; whoever holds a client's lock may read or write its socket (the reactor on an event, a
@@ -44,6 +45,10 @@ final class FastCGIReactor: @unchecked Sendable {
         var nextToken: UInt64 = 1
         /// The reactor is about to block without a timeout: a first registration wakes it.
         var sleepingForever = false
+        /// Deadlines sooner than a tick (`schedule`), and when the reactor's wait ends (0: it
+        /// is not waiting), so that an earlier one wakes it.
+        var soon: [(deadline: UInt64, client: any FastCGIReactorClient)] = []
+        var waitingUntil: UInt64 = 0
     }
 
     private let epollFD: Int32
@@ -118,6 +123,20 @@ final class FastCGIReactor: @unchecked Sendable {
         registry.withLock { _ = $0.clients.removeValue(forKey: token) }
     }
 
+    /// Calls `client.checkDeadline` at about `deadline` (monotonic nanoseconds, to the
+    /// millisecond), for a wait shorter than a tick (a CGI head held briefly for the end of the
+    /// output).
+    func schedule(_ client: any FastCGIReactorClient, at deadline: UInt64) {
+        let wake = registry.withLock { r -> Bool in
+            r.soon.append((deadline, client))
+            let wake = r.waitingUntil != 0 && deadline < r.waitingUntil
+            if wake { r.waitingUntil = 0 }
+            r.sleepingForever = false
+            return wake
+        }
+        if wake { wakeUp() }
+    }
+
     private func wakeUp() {
         var one: UInt64 = 1
         _ = write(wakeFD, &one, 8)
@@ -131,10 +150,22 @@ final class FastCGIReactor: @unchecked Sendable {
         var nextCheck: UInt64 = 0
         while true {
             let timeout = registry.withLock { r -> Int32 in
-                r.sleepingForever = r.clients.isEmpty
-                return r.sleepingForever ? -1 : Self.tickMilliseconds
+                let now = FastCGISocket.now()
+                r.sleepingForever = r.clients.isEmpty && r.soon.isEmpty
+                if r.sleepingForever {
+                    r.waitingUntil = .max
+                    return -1
+                }
+                var milliseconds = Self.tickMilliseconds
+                for entry in r.soon {
+                    let left = entry.deadline > now ? Int32(min((entry.deadline - now + 999_999) / 1_000_000, UInt64(Self.tickMilliseconds))) : 0
+                    milliseconds = min(milliseconds, left)
+                }
+                r.waitingUntil = now + UInt64(milliseconds) * 1_000_000
+                return milliseconds
             }
             let n = epoll_wait(epollFD, events, capacity, timeout)
+            registry.withLock { $0.waitingUntil = 0 }
             if n > 0 {
                 for i in 0..<Int(n) {
                     let token = events[i].data.u64
@@ -147,6 +178,17 @@ final class FastCGIReactor: @unchecked Sendable {
                 }
             }
             let now = FastCGISocket.now()
+            let due = registry.withLock { r -> [any FastCGIReactorClient] in
+                guard !r.soon.isEmpty else { return [] }
+                var due: [any FastCGIReactorClient] = []
+                r.soon.removeAll { entry in
+                    guard entry.deadline <= now else { return false }
+                    due.append(entry.client)
+                    return true
+                }
+                return due
+            }
+            for client in due { client.checkDeadline(now: now) }
             if now >= nextCheck {
                 nextCheck = now + Self.tick
                 let clients = registry.withLock { r in r.clients.isEmpty ? [] : Array(r.clients.values) }

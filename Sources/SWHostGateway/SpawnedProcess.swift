@@ -3,40 +3,46 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CEpoll
 import CSWHostSystem
-import Synchronization
 
 /// A child started with `posix_spawn` in a process group of its own, with its standard streams
 /// on pipes. The child gets an empty signal mask and default dispositions (the server blocks
 /// HUP/QUIT/TERM/INT/USR1 in every thread and the mask is inherited across exec), descriptors 3
 /// and up closed, and the working directory it asked for.
-final class SpawnedProcess: Sendable {
+///
+/// The parent's descriptors (all close-on-exec, the pipe ends non-blocking) belong to the
+/// caller after `spawn`, which closes them and reaps the child (`CGIExchange`).
+struct SpawnedProcess: Sendable {
     let pid: pid_t
-    /// Parent ends: write to the child's stdin, read its stdout and stderr. Owned by the caller
-    /// after `spawn` (they are handed to NIO, which closes them).
+    /// A pidfd, readable once the child exits (the reactor's exit notification), or -1 when the
+    /// kernel has none: the child is then polled with `waitpid`.
+    let pidFD: CInt
+    /// Write to the child's stdin; -1 when it has no input (its stdin is `/dev/null`).
     let stdinWrite: CInt
     let stdoutRead: CInt
     let stderrRead: CInt
-    private let reaped = Mutex(false)
 
-    private init(pid: pid_t, stdinWrite: CInt, stdoutRead: CInt, stderrRead: CInt) {
-        self.pid = pid
-        self.stdinWrite = stdinWrite
-        self.stdoutRead = stdoutRead
-        self.stderrRead = stderrRead
-    }
-
-    /// Spawns `path` with `arguments` (argv[0] included) and exactly `environment` ("NAME=VALUE").
-    /// Blocking (fork/exec cost): call it off the event loop.
+    /// Spawns `path` with `arguments` (argv[0] included) and exactly `environment`; `input`:
+    /// the child's stdin is a pipe (else `/dev/null`, one descriptor shared by every spawn).
+    /// Blocking (the exec): call it off the event loop.
     ///
     /// ETXTBSY (the script is open for writing somewhere, usually for an instant: a deploy
     /// replacing it, or a process forked meanwhile that holds the writer's descriptor until its
     /// own exec) is retried after 5, 10, 20, 40 and 80 ms, sleeping as a task, rather than
     /// answered 502.
-    static func spawn(path: String, arguments: [String], environment: [String], directory: String) async throws(GatewayError) -> SpawnedProcess {
+    static func spawn(path: String, arguments: [String], environment: [(name: String, value: String)], directory: String,
+                      input: Bool) async throws(GatewayError) -> SpawnedProcess {
+        // Built once for every attempt: one block of "NAME=VALUE\0" strings, not one per variable.
+        let argv = CStringBlock(arguments.map { ($0, nil) })
+        let envp = CStringBlock(environment.map { ($0.name, $0.value) })
+        defer {
+            argv.deallocate()
+            envp.deallocate()
+        }
         var delay: UInt64 = 5
         while true {
-            let (process, code) = try attempt(path: path, arguments: arguments, environment: environment, directory: directory)
+            let (process, code) = try attempt(path: path, argv: argv, envp: envp, directory: directory, input: input)
             if let process { return process }
             guard code == ETXTBSY, delay <= 80 else {
                 throw .badGateway("posix_spawn() \"\(path)\" failed (\(code): \(String(cString: strerror(code))))")
@@ -47,89 +53,108 @@ final class SpawnedProcess: Sendable {
     }
 
     /// One spawn: the process, or nil and posix_spawn's error code. Throws when pipes fail.
-    private static func attempt(path: String, arguments: [String], environment: [String], directory: String) throws(GatewayError) -> (SpawnedProcess?, CInt) {
-        var stdinPipe: [CInt] = [-1, -1]
-        var stdoutPipe: [CInt] = [-1, -1]
-        var stderrPipe: [CInt] = [-1, -1]
+    private static func attempt(path: String, argv: CStringBlock, envp: CStringBlock, directory: String,
+                                input: Bool) throws(GatewayError) -> (SpawnedProcess?, CInt) {
+        var stdinPipe: (CInt, CInt) = (-1, -1)
+        var stdoutPipe: (CInt, CInt) = (-1, -1)
+        var stderrPipe: (CInt, CInt) = (-1, -1)
         // FD_CLOEXEC on every end (pipe2 is hidden behind _GNU_SOURCE); the window between pipe()
         // and fcntl() is covered for our own children by closefrom(3) in the file actions.
-        guard makePipe(&stdinPipe) else { throw .badGateway("pipe() failed (\(errno))") }
-        guard makePipe(&stdoutPipe) else {
-            closeAll(stdinPipe)
-            throw .badGateway("pipe() failed (\(errno))")
+        let devNull = input ? -1 : Self.devNull
+        guard devNull >= 3 || makePipe(&stdinPipe),
+              makePipe(&stdoutPipe),
+              makePipe(&stderrPipe) else {
+            let error = errno
+            closeAll(stdinPipe, stdoutPipe, stderrPipe)
+            throw .badGateway("pipe() failed (\(error): \(String(cString: strerror(error))))")
         }
-        guard makePipe(&stderrPipe) else {
-            closeAll(stdinPipe + stdoutPipe)
-            throw .badGateway("pipe() failed (\(errno))")
-        }
-        let streams = [stdinPipe[0], stdoutPipe[1], stderrPipe[1]]
+        let streams: (CInt, CInt, CInt) = (devNull >= 3 ? devNull : stdinPipe.0, stdoutPipe.1, stderrPipe.1)
         var pid: pid_t = 0
-        let rc = withCStrings(arguments) { argv in
-            withCStrings(environment) { envp in
-                swhost_spawn(&pid, path, argv, envp, streams, 3, directory, 1)
+        let rc = withUnsafePointer(to: streams) { tuple in
+            tuple.withMemoryRebound(to: CInt.self, capacity: 3) { fds in
+                swhost_spawn(&pid, path, argv.pointers, envp.pointers, fds, 3, directory, 1)
             }
         }
-        close(stdinPipe[0])
-        close(stdoutPipe[1])
-        close(stderrPipe[1])
+        // The child's ends: it has its copies now.
+        if stdinPipe.0 >= 0 { close(stdinPipe.0) }
+        close(stdoutPipe.1)
+        close(stderrPipe.1)
         guard rc == 0 else {
-            closeAll([stdinPipe[1], stdoutPipe[0], stderrPipe[0]])
+            closeAll((-1, stdinPipe.1), (stdoutPipe.0, -1), (stderrPipe.0, -1))
             return (nil, rc)
         }
-        return (SpawnedProcess(pid: pid, stdinWrite: stdinPipe[1], stdoutRead: stdoutPipe[0], stderrRead: stderrPipe[0]), 0)
+        // Our ends never block: the reactor reads and writes them until EAGAIN.
+        // A script that exits without reading its input makes writes fail with EPIPE (the server
+        // ignores SIGPIPE).
+        if stdinPipe.1 >= 0 { _ = swhost_set_nonblocking(stdinPipe.1, 1) }
+        _ = swhost_set_nonblocking(stdoutPipe.0, 1)
+        _ = swhost_set_nonblocking(stderrPipe.0, 1)
+        // Close-on-exec is set by pidfd_open itself.
+        let pidFD = pidfd_open(pid, 0)
+        let process = SpawnedProcess(pid: pid, pidFD: pidFD, stdinWrite: stdinPipe.1 >= 0 ? stdinPipe.1 : -1,
+                                     stdoutRead: stdoutPipe.0, stderrRead: stderrPipe.0)
+        return (process, 0)
     }
 
-    /// SIGKILL to the whole process group (the script and anything it started), unless reaped.
-    func kill() {
-        reaped.withLock { done in
-            if !done { _ = Glibc.kill(-pid, SIGKILL) }
-        }
-    }
+    /// `/dev/null` for the stdin of scripts without input, opened once per process (-1 when it
+    /// cannot be opened, or lands below 3 where it would collide with the child's targets:
+    /// a pipe is used then).
+    private static let devNull: CInt = open("/dev/null", O_RDONLY | O_CLOEXEC)
 
-    /// Waits for the child to exit without blocking a thread (polls with `WNOHANG`); kills the
-    /// group when it outlives `grace` seconds. Returns the wait status (or nil when it was already
-    /// reaped elsewhere).
-    func reap(grace: Int64) async -> CInt? {
-        var waitedNanos: Int64 = 0
-        var step: Int64 = 1_000_000
-        var killed = false
-        while true {
-            var status: CInt = 0
-            let (rc, error) = reaped.withLock { done -> (pid_t, CInt) in
-                if done { return (-1, ECHILD) }
-                let r = waitpid(pid, &status, WNOHANG)
-                let e = errno
-                if r == pid || (r < 0 && e == ECHILD) { done = true }
-                return (r, e)
-            }
-            if rc == pid { return status }
-            if rc < 0 && error != EINTR { return nil }
-            if !killed, waitedNanos > grace * 1_000_000_000 {
-                killed = true
-                kill()
-            }
-            try? await Task.sleep(nanoseconds: UInt64(step))
-            waitedNanos += step
-            step = min(step * 2, 200_000_000)
-        }
-    }
-
-    private static func makePipe(_ fds: inout [CInt]) -> Bool {
-        guard pipe(&fds) == 0 else { return false }
-        _ = swhost_set_cloexec(fds[0], 1)
-        _ = swhost_set_cloexec(fds[1], 1)
+    private static func makePipe(_ fds: inout (CInt, CInt)) -> Bool {
+        var pair: [CInt] = [-1, -1]
+        guard pipe(&pair) == 0 else { return false }
+        _ = swhost_set_cloexec(pair[0], 1)
+        _ = swhost_set_cloexec(pair[1], 1)
+        fds = (pair[0], pair[1])
         return true
     }
 
-    private static func closeAll(_ fds: [CInt]) {
-        for fd in fds where fd >= 0 { close(fd) }
+    private static func closeAll(_ pairs: (CInt, CInt)...) {
+        for pair in pairs {
+            if pair.0 >= 0 { close(pair.0) }
+            if pair.1 >= 0 { close(pair.1) }
+        }
     }
 }
 
-/// Calls `body` with a NULL-terminated C array of the strings.
-private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { for p in pointers { free(p) } }
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+/// NULL-terminated C string arrays (argv, envp) in two allocations: the strings, one after the
+/// other, and the pointers into them. Entries are `NAME=VALUE` when a value is given, else `NAME`.
+struct CStringBlock {
+    let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    private let storage: UnsafeMutablePointer<CChar>
+
+    init(_ entries: [(String, String?)]) {
+        var total = 0
+        for (name, value) in entries { total += name.utf8.count + 1 + (value.map { $0.utf8.count + 1 } ?? 0) }
+        storage = .allocate(capacity: max(total, 1))
+        pointers = .allocate(capacity: entries.count + 1)
+        var offset = 0
+        for (i, (name, value)) in entries.enumerated() {
+            pointers[i] = storage + offset
+            offset += Self.copy(name, to: storage + offset)
+            if let value {
+                storage[offset] = CChar(UInt8(ascii: "="))
+                offset += 1
+                offset += Self.copy(value, to: storage + offset)
+            }
+            storage[offset] = 0
+            offset += 1
+        }
+        pointers[entries.count] = nil
+    }
+
+    private static func copy(_ string: String, to target: UnsafeMutablePointer<CChar>) -> Int {
+        var string = string
+        return string.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
+            UnsafeMutableRawPointer(target).copyMemory(from: base, byteCount: bytes.count)
+            return bytes.count
+        }
+    }
+
+    func deallocate() {
+        storage.deallocate()
+        pointers.deallocate()
+    }
 }

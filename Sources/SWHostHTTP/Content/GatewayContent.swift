@@ -81,11 +81,12 @@ extension RequestProcessor {
                     log.log(.error, "CGI script \"\(filename)\" stderr: \(line)", context: context)
                 }
             }
-            do throws(GatewayError) {
-                let response = try await CGIGateway().run(invocation, body: body, on: loop, stderr: stderr)
-                loop.execute { self.finishGateway(state, response) }
-            } catch {
-                loop.execute { self.gatewayFailed(state, error, what: "CGI script \"\(filename)\"") }
+            // The head (or the failure) comes back on the loop.
+            await CGIGateway().start(invocation, body: body, on: loop, stderr: stderr) { result in
+                switch result {
+                case .success(let response): self.finishGateway(state, response)
+                case .failure(let error): self.gatewayFailed(state, error, what: "CGI script \"\(filename)\"")
+                }
             }
         }
     }
