@@ -7,7 +7,7 @@ import NIOCore
 import SWHostHTTPCore
 import Synchronization
 
-/// One running CGI script, driven by the gateway reactor (`FastCGIReactor`) instead of NIO
+/// One running CGI script, driven by the gateway reactor (`GatewayReactor`) instead of NIO
 /// channels: its stdout, stderr and exit (a pidfd) are in the reactor's epoll set, and so is its
 /// stdin while request bytes wait for room in the pipe. Whoever holds the lock reads or writes
 /// the pipes: the reactor on an event, the body feeder (`send`), the body reader
@@ -98,10 +98,10 @@ final class CGIExchange: Sendable {
     let linger: UInt64
     let stderr: @Sendable (String) -> Void
     let limiter: ProcessLimiter
-    let reactor: FastCGIReactor
+    let reactor: GatewayReactor
 
     init(process: SpawnedProcess, loop: any EventLoop, readTimeout: TimeAmount, limiter: ProcessLimiter,
-         stderr: @escaping @Sendable (String) -> Void, reactor: FastCGIReactor = .shared) {
+         stderr: @escaping @Sendable (String) -> Void, reactor: GatewayReactor = .shared) {
         self.process = process
         self.loop = loop
         self.readTimeout = UInt64(max(1, readTimeout.nanoseconds))

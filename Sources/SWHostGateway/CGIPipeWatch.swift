@@ -5,7 +5,7 @@ import CEpoll
 /// One of a CGI script's descriptors in the reactor's set: forwards its events to the exchange.
 /// The reactor holds the watches (by token); each holds its exchange, so an exchange lives until
 /// its last descriptor is closed and its process reaped.
-final class CGIPipeWatch: FastCGIReactorClient {
+final class CGIPipeWatch: GatewayReactorClient {
     enum Pipe: Sendable { case stdin, stdout, stderr, exit }
 
     /// Events after which a pipe has nothing more to give than what is in it.

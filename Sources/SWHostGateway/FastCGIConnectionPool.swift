@@ -24,15 +24,15 @@ struct FastCGIKeptConnection: Sendable {
 /// process to each open connection, idle or not.
 public final class FastCGIConnectionPool: Sendable {
     /// One idle socket: the reactor client for its token while it waits.
-    final class Idle: FastCGIReactorClient {
+    final class Idle: GatewayReactorClient {
         let connection: FastCGIKeptConnection
         let address: FastCGIAddress
         let expires: UInt64
         let pool: FastCGIConnectionPool
-        let reactor: FastCGIReactor
+        let reactor: GatewayReactor
 
         init(_ connection: FastCGIKeptConnection, _ address: FastCGIAddress, expires: UInt64, pool: FastCGIConnectionPool,
-             reactor: FastCGIReactor) {
+             reactor: GatewayReactor) {
             self.connection = connection
             self.address = address
             self.expires = expires
@@ -71,14 +71,14 @@ public final class FastCGIConnectionPool: Sendable {
     }
 
     /// The most recently used idle connection to `address`, or nil. The caller becomes the
-    /// reactor client of its token (`FastCGIReactor.reassign`).
+    /// reactor client of its token (`GatewayReactor.reassign`).
     func checkout(_ address: FastCGIAddress) -> FastCGIKeptConnection? {
         idle.withLock { $0[address]?.popLast()?.connection }
     }
 
     /// Keeps `connection` for the next request to `address`; the oldest idle one beyond the
     /// bound is closed.
-    func checkin(_ connection: FastCGIKeptConnection, _ address: FastCGIAddress, reactor: FastCGIReactor) {
+    func checkin(_ connection: FastCGIKeptConnection, _ address: FastCGIAddress, reactor: GatewayReactor) {
         let entry = Idle(connection, address, expires: FastCGISocket.now() + UInt64(max(1, idleTimeout.nanoseconds)),
                          pool: self, reactor: reactor)
         reactor.reassign(connection.token, to: entry)

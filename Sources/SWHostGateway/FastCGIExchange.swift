@@ -10,7 +10,7 @@ import Synchronization
 
 /// One FastCGI request on one upstream socket: the request records go out, the response
 /// records come in and are demultiplexed (STDOUT parsed like CGI output, STDERR to the log)
-/// until END_REQUEST. Driven by `FastCGIReactor` events and by its two users: the request body
+/// until END_REQUEST. Driven by `GatewayReactor` events and by its two users: the request body
 /// feeder (`send`) and the response body reader (`nextStdout`); whichever holds the lock reads
 /// or writes the socket. The head goes to the request's event loop with one `execute`.
 ///
@@ -18,7 +18,7 @@ import Synchronization
 /// reactor callback and the socket is closed or kept at once; a longer one is read ahead up to
 /// `highWater` bytes and then only as the body reader drains it, so a slow client slows the
 /// upstream down instead of filling memory.
-final class FastCGIExchange: FastCGIReactorClient, Sendable {
+final class FastCGIExchange: GatewayReactorClient, Sendable {
     typealias HeadHandler = @Sendable (Result<GatewayResponse, GatewayError>) -> Void
 
     /// STDOUT bytes read ahead of the body reader before reading pauses, and the level at
@@ -84,10 +84,10 @@ final class FastCGIExchange: FastCGIReactorClient, Sendable {
     let reuse: (pool: FastCGIConnectionPool, address: FastCGIAddress)?
     /// The socket came from the pool: a failure before any response byte may be retried.
     let reused: Bool
-    let reactor: FastCGIReactor
+    let reactor: GatewayReactor
 
     init(loop: any EventLoop, readTimeout: TimeAmount, connectTimeout: TimeAmount, stderr: @escaping @Sendable (String) -> Void,
-         reuse: (pool: FastCGIConnectionPool, address: FastCGIAddress)?, reused: Bool, reactor: FastCGIReactor = .shared) {
+         reuse: (pool: FastCGIConnectionPool, address: FastCGIAddress)?, reused: Bool, reactor: GatewayReactor = .shared) {
         self.loop = loop
         self.readTimeout = UInt64(max(1, readTimeout.nanoseconds))
         self.connectTimeout = UInt64(max(1, connectTimeout.nanoseconds))

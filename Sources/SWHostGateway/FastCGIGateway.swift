@@ -48,7 +48,7 @@ public struct FastCGIInvocation: Sendable {
 /// `fastcgi_keep_conn`), the request records written in one `send` when the body is none or
 /// buffered, STDOUT parsed like CGI output and streamed, STDERR to the log.
 ///
-/// Upstream sockets are not NIO channels: `FastCGIReactor` watches them and `FastCGIExchange`
+/// Upstream sockets are not NIO channels: `GatewayReactor` watches them and `FastCGIExchange`
 /// reads and writes them with plain system calls; the response head reaches the request's
 /// event loop with one `execute`. A body other than none or buffered is fed by a task of its own.
 public struct FastCGIGateway: Sendable {

@@ -9,17 +9,17 @@ import Synchronization
 
 /// Something the reactor watches: a FastCGI exchange, an idle kept connection, or one of a CGI
 /// script's descriptors.
-protocol FastCGIReactorClient: AnyObject, Sendable {
+protocol GatewayReactorClient: AnyObject, Sendable {
     /// Handles the epoll `events` of the client's socket. Returns false when the client no
     /// longer owns the socket's token (a kept connection handed to a new exchange): the reactor
     /// then gives the events to the current owner.
     func handle(events: UInt32) -> Bool
-    /// Called about every `FastCGIReactor.tick` with the monotonic time in nanoseconds: a client
+    /// Called about every `GatewayReactor.tick` with the monotonic time in nanoseconds: a client
     /// whose deadline passed fails its waiter (or closes, when idle).
     func checkDeadline(now: UInt64)
 }
 
-/// One thread per process that waits, with an epoll set of its own, for the FastCGI upstream
+/// One thread per process (`swhost-gateway`) that waits, with an epoll set of its own, for the FastCGI upstream
 /// sockets and the CGI scripts' pipes and pidfds (`CGIExchange`), outside NIO: an upstream connection costs a `socket`, a `connect`, one `epoll_ctl`
 /// and a `close`, like nginx's, instead of a NIO channel (bootstrap, pipeline, promises,
 /// registration) per request. Sockets are registered edge-triggered for reading and writing
@@ -32,22 +32,22 @@ protocol FastCGIReactorClient: AnyObject, Sendable {
 ///
 /// `@unchecked Sendable`: `epollFD` and `wakeFD` are immutable after `init`; the registry is
 /// behind a `Mutex`.
-final class FastCGIReactor: @unchecked Sendable {
+final class GatewayReactor: @unchecked Sendable {
     /// The reactor of this process, started on first use.
-    static let shared = FastCGIReactor()
+    static let shared = GatewayReactor()
 
     /// How often deadlines are checked while any client is registered.
     static let tickMilliseconds: Int32 = 100
     static let tick = UInt64(tickMilliseconds) * 1_000_000
 
     private struct Registry {
-        var clients: [UInt64: any FastCGIReactorClient] = [:]
+        var clients: [UInt64: any GatewayReactorClient] = [:]
         var nextToken: UInt64 = 1
         /// The reactor is about to block without a timeout: a first registration wakes it.
         var sleepingForever = false
         /// Deadlines sooner than a tick (`schedule`), and when the reactor's wait ends (0: it
         /// is not waiting), so that an earlier one wakes it.
-        var soon: [(deadline: UInt64, client: any FastCGIReactorClient)] = []
+        var soon: [(deadline: UInt64, client: any GatewayReactorClient)] = []
         var waitingUntil: UInt64 = 0
     }
 
@@ -66,7 +66,7 @@ final class FastCGIReactor: @unchecked Sendable {
         let box = Unmanaged.passRetained(self)
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { raw in
-            let reactor = Unmanaged<FastCGIReactor>.fromOpaque(raw!).takeRetainedValue()
+            let reactor = Unmanaged<GatewayReactor>.fromOpaque(raw!).takeRetainedValue()
             reactor.run()
             return nil
         }, box.toOpaque())
@@ -76,7 +76,7 @@ final class FastCGIReactor: @unchecked Sendable {
 
     /// A token for `client`, before its socket is added (`add`): the client knows its token
     /// before any event can reach it.
-    func reserve(_ client: any FastCGIReactorClient) -> UInt64 {
+    func reserve(_ client: any GatewayReactorClient) -> UInt64 {
         let (token, wake) = registry.withLock { r -> (UInt64, Bool) in
             let token = r.nextToken
             r.nextToken &+= 1
@@ -114,7 +114,7 @@ final class FastCGIReactor: @unchecked Sendable {
     }
 
     /// Gives the token's events to `client` from now on (a kept connection changing hands).
-    func reassign(_ token: UInt64, to client: any FastCGIReactorClient) {
+    func reassign(_ token: UInt64, to client: any GatewayReactorClient) {
         registry.withLock { $0.clients[token] = client }
     }
 
@@ -126,7 +126,7 @@ final class FastCGIReactor: @unchecked Sendable {
     /// Calls `client.checkDeadline` at about `deadline` (monotonic nanoseconds, to the
     /// millisecond), for a wait shorter than a tick (a CGI head held briefly for the end of the
     /// output).
-    func schedule(_ client: any FastCGIReactorClient, at deadline: UInt64) {
+    func schedule(_ client: any GatewayReactorClient, at deadline: UInt64) {
         let wake = registry.withLock { r -> Bool in
             r.soon.append((deadline, client))
             let wake = r.waitingUntil != 0 && deadline < r.waitingUntil
@@ -144,7 +144,7 @@ final class FastCGIReactor: @unchecked Sendable {
 
     private func run() {
         // PR_SET_NAME names the calling thread (for top -H and perf).
-        _ = swhost_set_process_name("swhost-fastcgi")
+        _ = swhost_set_process_name("swhost-gateway")
         let capacity: Int32 = 64
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(capacity))
         var nextCheck: UInt64 = 0
@@ -178,9 +178,9 @@ final class FastCGIReactor: @unchecked Sendable {
                 }
             }
             let now = FastCGISocket.now()
-            let due = registry.withLock { r -> [any FastCGIReactorClient] in
+            let due = registry.withLock { r -> [any GatewayReactorClient] in
                 guard !r.soon.isEmpty else { return [] }
-                var due: [any FastCGIReactorClient] = []
+                var due: [any GatewayReactorClient] = []
                 r.soon.removeAll { entry in
                     guard entry.deadline <= now else { return false }
                     due.append(entry.client)
@@ -198,7 +198,7 @@ final class FastCGIReactor: @unchecked Sendable {
     }
 
     private func dispatch(_ token: UInt64, _ events: UInt32) {
-        var previous: (any FastCGIReactorClient)?
+        var previous: (any GatewayReactorClient)?
         while let client = registry.withLock({ $0.clients[token] }) {
             if let previous, previous === client { return }
             if client.handle(events: events) { return }
