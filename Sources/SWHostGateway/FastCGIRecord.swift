@@ -79,19 +79,8 @@ public struct FastCGIRecord: Sendable, Equatable {
         out.writeRepeatingByte(0, count: 5)
     }
 
-    /// Encodes name-value pairs (§3.4): lengths below 128 take one byte, others four with the
-    /// high bit set.
-    public static func encodeParams(_ params: [(name: String, value: String)]) -> ByteBuffer {
-        var out = ByteBuffer()
-        for (name, value) in params {
-            writeLength(name.utf8.count, to: &out)
-            writeLength(value.utf8.count, to: &out)
-            out.writeString(name)
-            out.writeString(value)
-        }
-        return out
-    }
-
+    /// Writes one name-value pair length (§3.4): below 128 one byte, otherwise four with the high
+    /// bit set. (Whole PARAMS are built with ``FastCGIParams``.)
     static func writeLength(_ n: Int, to out: inout ByteBuffer) {
         if n < 128 {
             out.writeInteger(UInt8(n))

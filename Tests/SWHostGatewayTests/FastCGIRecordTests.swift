@@ -18,7 +18,7 @@ import Testing
 
     @Test func shortAndLongParamLengths() {
         let long = String(repeating: "v", count: 200)
-        let encoded = FastCGIRecord.encodeParams([("A", "b"), ("LONG", long)])
+        let encoded = FastCGIParams([("A", "b"), ("LONG", long)]).buffer
         let bytes = Array(encoded.readableBytesView)
         #expect(Array(bytes[0..<4]) == [1, 1, 65, 98])
         // name length 4 in one byte, value length 200 in four bytes with the high bit set.

@@ -36,14 +36,14 @@ enum GatewayEnvironment {
             env.append(("AUTH_TYPE", "Basic"))
             env.append(("REMOTE_USER", user))
         }
-        appendHeaders(&env, state, skipExisting: false)
+        appendHeaders(&env, state)
         return env
     }
 
     /// `HTTP_*` for each request header (RFC 3875 §4.1.18): upper case, `-` as `_`, repeated
     /// fields joined. `Content-Type`/`Content-Length` have their own variables; `Proxy` is never
     /// passed (httpoxy: `HTTP_PROXY` would be taken for a proxy setting), only a `cgi_param` can set it.
-    static func appendHeaders(_ env: inout [(name: String, value: String)], _ state: RequestState, skipExisting: Bool) {
+    static func appendHeaders(_ env: inout [(name: String, value: String)], _ state: RequestState) {
         var seen: Set<String> = []
         // Fields with `_` in their names only under `underscores_in_headers on` (nginx).
         let lists = state.settings.underscoresInHeaders ? [state.request.headers, state.request.underscoreHeaders] : [state.request.headers]
@@ -52,7 +52,6 @@ enum GatewayEnvironment {
                 let key = cgiName(name)
                 guard key != "HTTP_CONTENT_TYPE", key != "HTTP_CONTENT_LENGTH", key != "HTTP_PROXY",
                       seen.insert(key).inserted else { continue }
-                if skipExisting, env.contains(where: { $0.name == key }) { continue }
                 let values = list.all(name)
                 env.append((key, values.joined(separator: name.lowercased() == "cookie" ? "; " : ", ")))
             }
