@@ -42,18 +42,9 @@ extension RequestProcessor {
     /// `add_header Expires` appends (the first one counts, as nginx keeps the first).
     private func effectiveExpires(_ reply: Reply, _ state: RequestState, headerFilterApplies: Bool) -> String? {
         let settings = state.settings
-        if headerFilterApplies {
-            let now = Int64(time(nil))
-            switch settings.expires {
-            case .off: break
-            case .epoch: return "Thu, 01 Jan 1970 00:00:01 GMT"
-            case .max: return "Thu, 31 Dec 2037 23:55:55 GMT"
-            case .after(let t, let modified):
-                let base = modified ? (reply.lastModified ?? now) : now
-                return HTTPDate.format(base + t.milliseconds / 1000)
-            case .dailyAt:
-                return HTTPDate.format(now + 86_400)  // always in the future
-            }
+        if headerFilterApplies,
+           let fields = Self.expiresFields(settings.expires, lastModified: reply.lastModified, now: Int64(time(nil))) {
+            return fields.expires
         }
         if let own = reply.headers.first("expires") { return own }
         for header in settings.addHeaders where (headerFilterApplies || header.always) && header.name.lowercased() == "expires" {
@@ -66,14 +57,12 @@ extension RequestProcessor {
     /// The `Cache-Control` values the response will carry.
     private func effectiveCacheControl(_ reply: Reply, _ state: RequestState, headerFilterApplies: Bool) -> [String] {
         let settings = state.settings
-        var values: [String] = []
-        switch settings.expires {
-        case .off: values = reply.headers.all("cache-control")
-        case .epoch where headerFilterApplies: values = ["no-cache"]
-        case .max where headerFilterApplies: values = ["max-age=315360000"]
-        case .after(let t, _) where headerFilterApplies: values = [t.milliseconds < 0 ? "no-cache" : "max-age"]
-        case .dailyAt where headerFilterApplies: values = ["max-age"]
-        default: values = reply.headers.all("cache-control")
+        var values: [String]
+        if headerFilterApplies,
+           let fields = Self.expiresFields(settings.expires, lastModified: reply.lastModified, now: Int64(time(nil))) {
+            values = [fields.cacheControl]
+        } else {
+            values = reply.headers.all("cache-control")
         }
         for header in settings.addHeaders where (headerFilterApplies || header.always) && header.name.lowercased() == "cache-control" {
             let value = state.render(header.value)

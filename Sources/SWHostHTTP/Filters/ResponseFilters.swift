@@ -297,7 +297,7 @@ extension RequestProcessor {
     private func applyHeaders(_ head: inout ResponseHead, _ state: RequestState) {
         let applies = Self.headerFilterStatuses.contains(head.status)
         if applies {
-            applyExpires(state.settings.expires, &head, lastModified: nil)
+            applyExpires(state.settings.expires, &head)
         }
         for header in state.settings.addHeaders where applies || header.always {
             let value = state.render(header.value)
@@ -308,35 +308,35 @@ extension RequestProcessor {
     /// The statuses nginx's headers filter (add_header without `always`, expires) applies to.
     static let headerFilterStatuses: Set<Int> = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308]
 
-    private func applyExpires(_ expires: Expires, _ head: inout ResponseHead, lastModified: Int64?) {
-        let now = Int64(time(nil))
+    private func applyExpires(_ expires: Expires, _ head: inout ResponseHead) {
+        let lastModified = head.headers.first("Last-Modified").flatMap { HTTPDate.parse($0) }
+        guard let fields = Self.expiresFields(expires, lastModified: lastModified, now: Int64(time(nil))) else { return }
+        head.headers.replaceOrAdd(name: "Expires", value: fields.expires)
+        head.headers.replaceOrAdd(name: "Cache-Control", value: fields.cacheControl)
+    }
+
+    /// The `Expires` and `Cache-Control` values `expires` gives a response, as nginx's headers
+    /// filter computes them; nil for `expires off`.
+    static func expiresFields(_ expires: Expires, lastModified: Int64?, now: Int64) -> (expires: String, cacheControl: String)? {
         switch expires {
         case .off:
-            return
+            return nil
         case .epoch:
-            head.headers.replaceOrAdd(name: "Expires", value: "Thu, 01 Jan 1970 00:00:01 GMT")
-            head.headers.replaceOrAdd(name: "Cache-Control", value: "no-cache")
+            return ("Thu, 01 Jan 1970 00:00:01 GMT", "no-cache")
         case .max:
-            head.headers.replaceOrAdd(name: "Expires", value: "Thu, 31 Dec 2037 23:55:55 GMT")
-            head.headers.replaceOrAdd(name: "Cache-Control", value: "max-age=315360000")
+            return ("Thu, 31 Dec 2037 23:55:55 GMT", "max-age=315360000")
         case .after(let time, let modified):
             let seconds = time.milliseconds / 1000
-            let base = modified ? (head.headers.first("Last-Modified").flatMap { HTTPDate.parse($0) } ?? now) : now
-            head.headers.replaceOrAdd(name: "Expires", value: HTTPDate.format(base + seconds))
+            let base = modified ? (lastModified ?? now) : now
             // nginx: a time already past (negative, or `modified` long ago) is "no-cache".
             let maxAge = modified ? base + seconds - now : seconds
-            if maxAge < 0 {
-                head.headers.replaceOrAdd(name: "Cache-Control", value: "no-cache")
-            } else {
-                head.headers.replaceOrAdd(name: "Cache-Control", value: "max-age=\(maxAge)")
-            }
+            return (HTTPDate.format(base + seconds), maxAge < 0 ? "no-cache" : "max-age=\(maxAge)")
         case .dailyAt(let time):
             let secondsOfDay = time.milliseconds / 1000
             let midnight = now - now % 86_400
             var at = midnight + secondsOfDay
             if at <= now { at += 86_400 }
-            head.headers.replaceOrAdd(name: "Expires", value: HTTPDate.format(at))
-            head.headers.replaceOrAdd(name: "Cache-Control", value: "max-age=\(at - now)")
+            return (HTTPDate.format(at), "max-age=\(at - now)")
         }
     }
 }
